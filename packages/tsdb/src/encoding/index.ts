@@ -1,0 +1,11 @@
+export { crc32c } from './crc32c';
+export { CorruptionError } from './errors';
+export {
+  EncodingBuffer,
+  DecodingBuffer,
+  writeUvarint,
+  zigzagEncode,
+  zigzagDecode,
+  uvarintSize,
+  clampInt64,
+} from './buffers';
