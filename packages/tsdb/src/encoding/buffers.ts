@@ -89,7 +89,8 @@ export class EncodingBuffer {
   }
 
   putVarint(v: number): void {
-    this.putUvarint(zigzagEncode(v));
+    this.ensure(10);
+    this.length = writeVarint(this.buf, this.length, v);
   }
 
   /** `uvarint(len)` followed by the UTF-8 bytes. */
@@ -126,6 +127,24 @@ export function writeUvarint(buf: Uint8Array, pos: number, v: number): number {
   }
   buf[pos++] = v;
   return pos;
+}
+
+/**
+ * Writes a zigzag varint at `pos` without forming the (up to 2^54, possibly odd and
+ * so inexact) unsigned value: the sign goes into bit 0 of the first byte.
+ */
+export function writeVarint(buf: Uint8Array, pos: number, v: number): number {
+  if (!Number.isSafeInteger(v)) throw new RangeError(`varint out of range: ${v}`);
+  const negative = v < 0;
+  let half = negative ? -v - 1 : v;
+  const first = ((half % 64) << 1) | (negative ? 1 : 0);
+  half = Math.floor(half / 64);
+  if (half === 0) {
+    buf[pos++] = first;
+    return pos;
+  }
+  buf[pos++] = first | 0x80;
+  return writeUvarint(buf, pos, half);
 }
 
 export function zigzagEncode(v: number): number {

@@ -4,6 +4,7 @@ export {
   EncodingBuffer,
   DecodingBuffer,
   writeUvarint,
+  writeVarint,
   zigzagEncode,
   zigzagDecode,
   uvarintSize,
