@@ -1,0 +1,12 @@
+export {
+  METRIC_NAME,
+  compareStrings,
+  compareLabels,
+  sortLabels,
+  labelsFromRecord,
+  getLabel,
+  labelsEqual,
+  goQuote,
+  labelsToString,
+} from './labels';
+export type { Label, Labels } from './labels';
