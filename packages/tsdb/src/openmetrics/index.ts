@@ -1,0 +1,2 @@
+export { parseOpenMetrics, parseOpenMetricsFloat, OpenMetricsParseError } from './parser';
+export type { OpenMetricsSample } from './parser';
