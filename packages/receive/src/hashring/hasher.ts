@@ -1,0 +1,119 @@
+import xxhash from 'xxhash-wasm';
+import type { Label } from './types';
+
+/** Byte between tenant, label names and values in the series hash input (never valid UTF-8). */
+const SEPARATOR = 0xff;
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * XXH64 (seed 0) of a series: `tenant 0xFF (name 0xFF value 0xFF)*`, labels in the order
+ * given, the same bytes as Thanos `labelpb.HashWithPrefix`. One instance reuses one input
+ * buffer, so it is not re-entrant: use it from one call at a time (JS is single-threaded;
+ * just do not interleave `begin`…`digest` sequences).
+ */
+export interface SeriesHasher {
+  hash(tenant: string, labels: readonly Label[]): bigint;
+  /** XXH64 of the UTF-8 bytes of `s` (ketama virtual points). */
+  hashString(s: string): bigint;
+  /** Incremental form of `hash` for label sources that are not `Label` arrays. */
+  begin(tenant: string): void;
+  addLabel(name: string, value: string): void;
+  /** A label whose UTF-8 bytes are `src[nameStart, nameEnd)` and `src[valueStart, valueEnd)`. */
+  addLabelUtf8(src: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void;
+  digest(): bigint;
+}
+
+/** Loads the xxhash WebAssembly module once; hashing is synchronous afterwards. */
+export async function createSeriesHasher(): Promise<SeriesHasher> {
+  const api = await xxhash();
+  return new WasmSeriesHasher(api.h64Raw);
+}
+
+type H64Raw = (input: Uint8Array, seed?: bigint) => bigint;
+
+const utf8 = new TextEncoder();
+
+class WasmSeriesHasher implements SeriesHasher {
+  private buf = new Uint8Array(INITIAL_CAPACITY);
+  private len = 0;
+
+  constructor(private readonly h64Raw: H64Raw) {}
+
+  hash(tenant: string, labels: readonly Label[]): bigint {
+    this.begin(tenant);
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      this.addLabel(label.name, label.value);
+    }
+    return this.digest();
+  }
+
+  hashString(s: string): bigint {
+    this.len = 0;
+    this.putString(s);
+    return this.digest();
+  }
+
+  begin(tenant: string): void {
+    this.len = 0;
+    this.putString(tenant);
+    this.putSeparator();
+  }
+
+  addLabel(name: string, value: string): void {
+    this.putString(name);
+    this.putSeparator();
+    this.putString(value);
+    this.putSeparator();
+  }
+
+  addLabelUtf8(src: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    this.reserve(nameEnd - nameStart + valueEnd - valueStart + 2);
+    this.buf.set(src.subarray(nameStart, nameEnd), this.len);
+    this.len += nameEnd - nameStart;
+    this.buf[this.len++] = SEPARATOR;
+    this.buf.set(src.subarray(valueStart, valueEnd), this.len);
+    this.len += valueEnd - valueStart;
+    this.buf[this.len++] = SEPARATOR;
+  }
+
+  digest(): bigint {
+    return this.h64Raw(this.buf.subarray(0, this.len));
+  }
+
+  private putSeparator(): void {
+    this.reserve(1);
+    this.buf[this.len++] = SEPARATOR;
+  }
+
+  /**
+   * Label strings are nearly always ASCII: copying char codes directly is faster for short
+   * strings than `encodeInto` and allocates nothing; the first non-ASCII char hands the rest
+   * of the string to `encodeInto`.
+   */
+  private putString(s: string): void {
+    const n = s.length;
+    this.reserve(n * 3);
+    const buf = this.buf;
+    let pos = this.len;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        pos += utf8.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(pos)).written;
+        break;
+      }
+      buf[pos++] = c;
+    }
+    this.len = pos;
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.len + extra;
+    if (needed <= this.buf.length) return;
+    let capacity = this.buf.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.buf.subarray(0, this.len));
+    this.buf = grown;
+  }
+}
