@@ -10,3 +10,5 @@ export {
   uvarintSize,
   clampInt64,
 } from './buffers';
+export { BufferByteSource, FileByteSource } from './source';
+export type { ByteRangeSource } from './source';

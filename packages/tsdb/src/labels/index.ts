@@ -10,3 +10,4 @@ export {
   labelsToString,
 } from './labels';
 export type { Label, Labels } from './labels';
+export { Matcher, MatchType, newMatcher, RegexSyntaxError } from './matcher';

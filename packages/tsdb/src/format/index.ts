@@ -1,0 +1,1 @@
+export { formatGoFloat, formatPromApiFloat, formatPromApiTimestamp } from './go-float';

@@ -1,0 +1,11 @@
+export { PAGE_SIZE, RECORD_HEADER_SIZE, DEFAULT_SEGMENT_SIZE, FragmentType, SNAPPY_FLAG } from './layout';
+export { segmentName, checkpointName, listSegments, listCheckpoints, lastCheckpoint } from './segments';
+export type { SegmentFile, CheckpointDir } from './segments';
+export { WalWriter, WalWriterError } from './writer';
+export type { WalWriterOptions } from './writer';
+export { WalReader } from './reader';
+export type { WalRecord, TornTail, WalReaderOptions } from './reader';
+export { replayWal, repairWal, truncateAt } from './replay';
+export type { ReplayHandler, ReplayOptions, ReplayProgress, ReplayResult, RecordLocation } from './replay';
+export { checkpoint, deleteSegmentsBefore, deleteCheckpointsBefore } from './checkpoint';
+export type { CheckpointStats } from './checkpoint';
