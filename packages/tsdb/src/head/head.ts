@@ -43,7 +43,7 @@ function loadHasher(): Promise<Hash32> {
  */
 export class Head implements PostingsReader {
   readonly chunkRange: number;
-  readonly wal: WalWriter | undefined;
+  wal: WalWriter | undefined;
   readonly tombstones = new TombstoneSet();
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private readonly byRef = new Map<number, MemSeries>();
@@ -67,6 +67,12 @@ export class Head implements PostingsReader {
 
   static async create(options: HeadOptions = {}): Promise<Head> {
     return new Head(await loadHasher(), options);
+  }
+
+  /** Starts logging to `wal` (after a replay into a head created without one); returns this head. */
+  withWal(wal: WalWriter): this {
+    this.wal = wal;
+    return this;
   }
 
   get numSeries(): number {

@@ -1,0 +1,207 @@
+// The local write path (Thanos `pkg/receive/writer.go`): per tenant one appender, every
+// valid sample appended, failures counted by kind, one commit (one WAL write) per tenant.
+import type { WriteRequestView } from '@thanos-ts/remote-write';
+import {
+  AppendStatus,
+  compareStrings,
+  labelsToString,
+  type HeadAppender,
+  type Label,
+  type MemSeries,
+  type Tsdb,
+} from '@thanos-ts/tsdb';
+import { WriteReport, type WriteFailureKind } from './write-errors';
+
+const STATUS_KIND: Record<number, WriteFailureKind | undefined> = {
+  [AppendStatus.outOfOrder]: 'out_of_order',
+  [AppendStatus.duplicate]: 'duplicate',
+  [AppendStatus.outOfBounds]: 'out_of_bounds',
+  [AppendStatus.tooFarInFuture]: 'too_far_in_future',
+};
+
+/** Why a label set cannot be stored, as Thanos's `labelpb.ValidateLabels` decides; undefined when valid. */
+export function labelSetProblem(labels: readonly Label[]): string | undefined {
+  if (labels.length === 0) return 'empty label set';
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (l.name === '') return 'empty label name';
+    if (l.value === '') return `empty value for label "${l.name}"`;
+    if (i > 0) {
+      const c = compareStrings(labels[i - 1].name, l.name);
+      if (c === 0) return `duplicate label name "${l.name}"`;
+      if (c > 0) return `labels not sorted: "${labels[i - 1].name}" before "${l.name}"`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Builds the canonical key (`name 0xff value 0xff ...`) of one series straight from the
+ * request bytes, skipping the split-tenant label, without decoding strings.
+ */
+class SeriesKeyBuilder {
+  private buf = new Uint8Array(1024);
+  length = 0;
+
+  build(view: WriteRequestView, s: number, skipLabel: number): Uint8Array {
+    const refs = view.labelRefs;
+    const src = view.buffer;
+    let pos = 0;
+    for (let l = view.seriesLabelStart[s], end = view.seriesLabelStart[s + 1]; l < end; l++) {
+      if (l === skipLabel) continue;
+      const ns = refs[4 * l];
+      const ne = refs[4 * l + 1];
+      const vs = refs[4 * l + 2];
+      const ve = refs[4 * l + 3];
+      const need = pos + (ne - ns) + (ve - vs) + 2;
+      if (need > this.buf.length) this.grow(need);
+      const b = this.buf;
+      for (let i = ns; i < ne; i++) b[pos++] = src[i];
+      b[pos++] = 0xff;
+      for (let i = vs; i < ve; i++) b[pos++] = src[i];
+      b[pos++] = 0xff;
+    }
+    this.length = pos;
+    return this.buf.subarray(0, pos);
+  }
+
+  private grow(need: number): void {
+    const next = new Uint8Array(Math.max(need, this.buf.length * 2));
+    next.set(this.buf);
+    this.buf = next;
+  }
+}
+
+const keyBuilder = new SeriesKeyBuilder();
+
+/** Where the split-tenant label of each series is, and what tenant each series goes to. */
+export interface TenantAssignment {
+  /** Index into the view's flat label table of the split label per series, or -1. */
+  skipLabel: Int32Array;
+  /** Series indices per tenant. */
+  byTenant: Map<string, number[]>;
+}
+
+export interface IngestOptions {
+  /** Samples newer than this are refused (too far in the future); Infinity disables the check. */
+  maxValidTime: number;
+  /** Refuse series creation beyond this many head series (0: unlimited). */
+  headSeriesLimit: number;
+}
+
+/**
+ * Appends the given series of `view` to one tenant's TSDB and commits once. Every valid
+ * sample is stored; the report counts the rest by kind and names the first series of each.
+ */
+export function ingestSeries(
+  db: Tsdb,
+  view: WriteRequestView,
+  series: readonly number[],
+  skipLabel: Int32Array | undefined,
+  options: IngestOptions,
+): WriteReport {
+  const report = new WriteReport();
+  const app = db.head.appender({ maxValidTime: options.maxValidTime });
+  const values = view.values;
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const hiIdx = LITTLE_ENDIAN ? 1 : 0;
+  const loIdx = 1 - hiIdx;
+  const ts = view.timestamps;
+  let written = 0;
+  for (const s of series) {
+    const skip = skipLabel ? skipLabel[s] : -1;
+    const memSeries = resolveSeries(db, app, view, s, skip, options, report);
+    if (memSeries === undefined) continue;
+    for (let k = view.seriesSampleStart[s], end = view.seriesSampleStart[s + 1]; k < end; k++) {
+      const st = app.append(memSeries, ts[k], words[2 * k + hiIdx], words[2 * k + loIdx]);
+      if (st === AppendStatus.ok || st === AppendStatus.duplicateIgnored) {
+        written++;
+        continue;
+      }
+      report.add(STATUS_KIND[st]!, () => labelsToString(memSeries.labels), 1, `timestamp ${ts[k]}`);
+    }
+  }
+  app.commit();
+  report.samplesWritten = written;
+  return report;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function resolveSeries(
+  db: Tsdb,
+  app: HeadAppender,
+  view: WriteRequestView,
+  s: number,
+  skip: number,
+  options: IngestOptions,
+  report: WriteReport,
+): MemSeries | undefined {
+  const key = keyBuilder.build(view, s, skip);
+  const h = db.head.hash(key);
+  const found = db.head.lookup(key, h);
+  if (found) return found;
+  const labels = view.seriesLabels(s).filter((_, i) => view.seriesLabelStart[s] + i !== skip);
+  const problem = labelSetProblem(labels);
+  const sampleCount = view.seriesSampleStart[s + 1] - view.seriesSampleStart[s];
+  if (problem !== undefined) {
+    report.add('bad_labels', () => labelsToString(labels), 1, problem);
+    return undefined;
+  }
+  if (options.headSeriesLimit > 0 && db.head.numSeries >= options.headSeriesLimit) {
+    report.add('head_series_limit', () => labelsToString(labels), 1, `limit ${options.headSeriesLimit}`);
+    return undefined;
+  }
+  if (sampleCount === 0) return undefined;
+  return app.series(labels, key.slice(), h);
+}
+
+/** A split-tenant label value that cannot name a tenant directory (spec 1.5: whole request refused). */
+export class InvalidSplitTenantError extends Error {
+  override readonly name = 'InvalidSplitTenantError';
+}
+
+/**
+ * Decides each series' tenant: the value of the split-tenant label when the series has
+ * it (the label is then dropped from the series), else the request's tenant.
+ */
+export function assignTenants(
+  view: WriteRequestView,
+  requestTenant: string,
+  splitLabel: Uint8Array | undefined,
+  isValidTenant: (t: string) => boolean,
+): TenantAssignment {
+  const n = view.seriesCount;
+  const skipLabel = new Int32Array(n).fill(-1);
+  if (!splitLabel) {
+    const all = new Array<number>(n);
+    for (let s = 0; s < n; s++) all[s] = s;
+    return { skipLabel, byTenant: new Map([[requestTenant, all]]) };
+  }
+  const byTenant = new Map<string, number[]>();
+  const refs = view.labelRefs;
+  const buf = view.buffer;
+  for (let s = 0; s < n; s++) {
+    let tenant = requestTenant;
+    for (let l = view.seriesLabelStart[s], end = view.seriesLabelStart[s + 1]; l < end; l++) {
+      const ns = refs[4 * l];
+      if (refs[4 * l + 1] - ns !== splitLabel.length) continue;
+      let same = true;
+      for (let i = 0; i < splitLabel.length && same; i++) same = buf[ns + i] === splitLabel[i];
+      if (!same || refs[4 * l + 3] === refs[4 * l + 2]) continue;
+      const value = view.labelValue(l);
+      if (!isValidTenant(value)) {
+        throw new InvalidSplitTenantError(
+          `split-tenant label value ${JSON.stringify(value)} is not a valid tenant name`,
+        );
+      }
+      tenant = value;
+      skipLabel[s] = l;
+      break;
+    }
+    let list = byTenant.get(tenant);
+    if (!list) byTenant.set(tenant, (list = []));
+    list.push(s);
+  }
+  return { skipLabel, byTenant };
+}

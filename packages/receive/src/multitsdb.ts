@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { Tsdb, type TsdbOptions } from '@thanos-ts/tsdb';
+import type { Logger } from '@thanos-ts/runtime';
+
+/**
+ * One TSDB per tenant under `<base>/<tenant>/`, opened on first write (WAL replay
+ * included). Concurrent first writes of a tenant wait for the same open.
+ */
+export class MultiTsdb {
+  private readonly open = new Map<string, Promise<Tsdb>>();
+  private readonly ready = new Map<string, Tsdb>();
+
+  constructor(
+    readonly basePath: string,
+    private readonly options: TsdbOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The tenant's TSDB, opening it if needed. */
+  tenant(name: string): Promise<Tsdb> | Tsdb {
+    const db = this.ready.get(name);
+    if (db) return db;
+    let p = this.open.get(name);
+    if (!p) {
+      const log = this.logger.with({ tenant: name });
+      log.info('opening TSDB');
+      p = Tsdb.open(join(this.basePath, name), { ...this.options, logger: log }).then((d) => {
+        this.ready.set(name, d);
+        return d;
+      });
+      p.catch(() => this.open.delete(name));
+      this.open.set(name, p);
+    }
+    return p;
+  }
+
+  /** Tenants whose TSDB is open. */
+  tenants(): Array<[string, Tsdb]> {
+    return [...this.ready.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.open.values());
+    for (const db of this.ready.values()) await db.close();
+    this.ready.clear();
+    this.open.clear();
+  }
+}

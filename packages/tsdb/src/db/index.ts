@@ -1,0 +1,2 @@
+export { Tsdb, listBlockMetas } from './db';
+export type { TsdbOptions } from './db';
