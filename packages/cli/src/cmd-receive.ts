@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { LimitsConfigError, noLimits, parseLimitsConfig, Receiver, type WriteLimits } from '@thanos-ts/receive';
+import { runUntilSignal } from '@thanos-ts/runtime';
+import { sortLabels } from '@thanos-ts/tsdb';
+import type { Command } from './command';
+import { UsageError, type FlagValues } from './flags';
+import { grpcFlag, httpFlag, logFlags, loggerFromFlags, parseLabelFlag } from './service-flags';
+
+function limitsFromFlags(flags: FlagValues): WriteLimits {
+  const file = flags['receive.limits-config-file'] as string | undefined;
+  const inline = flags['receive.limits-config'] as string | undefined;
+  const text = inline ?? (file ? readFileSync(file, 'utf8') : undefined);
+  if (text === undefined) return noLimits;
+  try {
+    return parseLimitsConfig(text);
+  } catch (e) {
+    if (e instanceof LimitsConfigError) throw new UsageError(`limits config: ${e.message}`);
+    throw e;
+  }
+}
+
+export const receiveCommand: Command = {
+  name: 'receive',
+  summary: 'Accept Prometheus remote_write requests and store them in per-tenant TSDBs.',
+  flags: [
+    ...logFlags,
+    httpFlag,
+    grpcFlag,
+    {
+      name: 'remote-write.address',
+      kind: 'string',
+      help: 'Listen host:port for the remote-write endpoint.',
+      default: '0.0.0.0:19291',
+    },
+    { name: 'tsdb.path', kind: 'string', help: 'Data directory of the per-tenant TSDBs.', default: './data' },
+    { name: 'tsdb.retention', kind: 'duration', help: 'How long to keep local blocks (0: forever).', default: '15d' },
+    { name: 'tsdb.min-block-duration', kind: 'duration', help: 'Block duration of head compaction.', default: '2h' },
+    {
+      name: 'tsdb.max-block-duration',
+      kind: 'duration',
+      help: 'Maximum block duration (equal to the minimum in receive).',
+      default: '2h',
+    },
+    { name: 'tsdb.wal-compression', kind: 'bool', help: 'Snappy-compress WAL records.', default: true },
+    {
+      name: 'tsdb.wal-fsync',
+      kind: 'bool',
+      help: 'fsync the WAL before acknowledging a write (group commit shared by concurrent requests).',
+    },
+    {
+      name: 'tsdb.out-of-order.time-window',
+      kind: 'duration',
+      help: 'Accept out-of-order samples this far back (only 0s is supported yet).',
+      default: '0s',
+    },
+    {
+      name: 'tsdb.too-far-in-future.time-window',
+      kind: 'duration',
+      help: 'Refuse samples further than this in the future (0s: no limit).',
+      default: '0s',
+    },
+    {
+      name: 'label',
+      kind: 'strings',
+      help: 'External label name="value" of this receiver (at least one required).',
+      placeholder: 'key="value"',
+    },
+    {
+      name: 'receive.tenant-header',
+      kind: 'string',
+      help: 'HTTP header naming the tenant of a write.',
+      default: 'THANOS-TENANT',
+    },
+    {
+      name: 'receive.default-tenant-id',
+      kind: 'string',
+      help: 'Tenant of writes without a tenant header.',
+      default: 'default-tenant',
+    },
+    {
+      name: 'receive.tenant-label-name',
+      kind: 'string',
+      help: 'External label that names the tenant of each TSDB.',
+      default: 'tenant_id',
+    },
+    {
+      name: 'receive.split-tenant-label-name',
+      kind: 'string',
+      help: 'Series label whose value names the tenant (the label is removed).',
+      default: '',
+    },
+    {
+      name: 'receive.replica-header',
+      kind: 'string',
+      help: 'HTTP header carrying the replica number of forwarded writes.',
+      default: 'THANOS-REPLICA',
+    },
+    { name: 'receive.limits-config-file', kind: 'string', help: 'Path to the write limits YAML.' },
+    { name: 'receive.limits-config', kind: 'string', help: 'Write limits YAML inline.' },
+  ],
+  async run(flags) {
+    const labels = (flags.label as string[]).map((l) => parseLabelFlag(l, 'label'));
+    if (labels.length === 0) {
+      throw new UsageError(
+        'no external labels configured for receive, uniquely identifying external labels must be configured (ideally with `receive_` prefix); use --label',
+      );
+    }
+    if ((flags['tsdb.out-of-order.time-window'] as number) !== 0) {
+      throw new UsageError('--tsdb.out-of-order.time-window: only 0s (reject out-of-order samples) is supported');
+    }
+    const logger = loggerFromFlags(flags, 'receive');
+    const receiver = new Receiver({
+      remoteWriteAddress: flags['remote-write.address'] as string,
+      httpAddress: flags['http-address'] as string,
+      tsdbPath: flags['tsdb.path'] as string,
+      blockDurationMs: flags['tsdb.min-block-duration'] as number,
+      walCompression: flags['tsdb.wal-compression'] as boolean,
+      walFsync: flags['tsdb.wal-fsync'] as boolean,
+      tooFarInFutureMs: flags['tsdb.too-far-in-future.time-window'] as number,
+      externalLabels: sortLabels(labels),
+      tenantHeader: flags['receive.tenant-header'] as string,
+      defaultTenant: flags['receive.default-tenant-id'] as string,
+      tenantLabelName: flags['receive.tenant-label-name'] as string,
+      splitTenantLabelName: flags['receive.split-tenant-label-name'] as string,
+      replicaHeader: flags['receive.replica-header'] as string,
+      limits: limitsFromFlags(flags),
+      logger,
+    });
+    logger.info('starting receive', { tsdb_path: flags['tsdb.path'] });
+    await receiver.start();
+    return runUntilSignal([{ name: 'receiver', stop: () => receiver.stop() }], logger);
+  },
+};
