@@ -112,6 +112,7 @@ export const receiveCommand: Command = {
     const receiver = new Receiver({
       remoteWriteAddress: flags['remote-write.address'] as string,
       httpAddress: flags['http-address'] as string,
+      grpcAddress: flags['grpc-address'] as string,
       tsdbPath: flags['tsdb.path'] as string,
       blockDurationMs: flags['tsdb.min-block-duration'] as number,
       walCompression: flags['tsdb.wal-compression'] as boolean,

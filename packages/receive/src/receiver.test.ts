@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { encodeWriteRequest, compressSnappyBlock } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { fixturesDir, promtool, tempDir } from '@thanos-ts/testkit';
+import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noLimits } from './limits';
 import { Receiver, type ReceiverConfig } from './receiver';
@@ -44,6 +45,7 @@ function config(dir: string, overrides: Partial<ReceiverConfig> = {}): ReceiverC
   return {
     remoteWriteAddress: '127.0.0.1:0',
     httpAddress: '127.0.0.1:0',
+    grpcAddress: '127.0.0.1:0',
     tsdbPath: dir,
     blockDurationMs: 2 * 3600_000,
     walCompression: true,
@@ -177,6 +179,34 @@ describe('Receiver split tenants', () => {
       { name: 'replica', value: 'r0' },
       { name: 'tenant_id', value: 'a' },
     ]);
+  });
+
+  it('serves each tenant over StoreAPI with its external labels, pruned by tenant_id', async () => {
+    const client = new StoreClient(`127.0.0.1:${receiver.grpcPort}`);
+    try {
+      const info = await client.info();
+      expect(info.componentType).toBe('receive');
+      const got: string[] = [];
+      const req = {
+        minTime: 0,
+        maxTime: 10_000,
+        matchers: [
+          { type: LabelMatcherType.EQ, name: 'tenant_id', value: 'a' },
+          { type: LabelMatcherType.EQ, name: '__name__', value: 'up' },
+        ],
+      };
+      for await (const r of client.series(req)) {
+        if (r.type === 'series') got.push(r.series.labels.map((l) => `${l.name}=${l.value}`).join(','));
+      }
+      expect(got).toEqual(['__name__=up,job=a,replica=r0,tenant_id=a']);
+      const all: number[] = [];
+      for await (const r of client.series({ ...req, matchers: [req.matchers[1]] })) {
+        if (r.type === 'series') all.push(r.series.chunks.length);
+      }
+      expect(all).toEqual([1, 1, 1]);
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses the whole request when a split label value is not a valid tenant', async () => {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import type { WriteRequestView } from '@thanos-ts/remote-write';
+import { createSourceStore, createStoreServer, type StoreServer } from '@thanos-ts/storepb';
 import { createHttpServer, listen, type Logger } from '@thanos-ts/runtime';
-import type { Labels } from '@thanos-ts/tsdb';
+import type { Label, Labels } from '@thanos-ts/tsdb';
 import { assignTenants, ingestSeries, InvalidSplitTenantError } from './ingest';
 import type { WriteLimits } from './limits';
 import { limitsFor } from './limits';
@@ -10,11 +11,13 @@ import { ReceiveMetrics } from './metrics';
 import { MultiTsdb } from './multitsdb';
 import { HttpError, remoteWriteApi } from './remote-write-api';
 import { isValidTenant } from './tenancy';
+import { TenantStoreSource } from './tenant-store';
 import { WriteReport } from './write-errors';
 
 export interface ReceiverConfig {
   remoteWriteAddress: string;
   httpAddress: string;
+  grpcAddress: string;
   tsdbPath: string;
   blockDurationMs: number;
   walCompression: boolean;
@@ -43,10 +46,12 @@ export class Receiver {
   readonly tsdbs: MultiTsdb;
   private remoteWriteServer: FastifyInstance | undefined;
   private httpServer: FastifyInstance | undefined;
+  private grpcServer: StoreServer | undefined;
   private isReady = false;
   private readonly splitLabel: Uint8Array | undefined;
   remoteWritePort = 0;
   httpPort = 0;
+  grpcPort = 0;
 
   constructor(readonly config: ReceiverConfig) {
     this.registry = config.registry ?? new Registry();
@@ -67,6 +72,15 @@ export class Receiver {
     log.info('HTTP server listening', { address: this.config.httpAddress, port: this.httpPort });
 
     await this.tsdbs.tenant(this.config.defaultTenant);
+    this.grpcServer = createStoreServer(
+      createSourceStore({
+        componentType: 'receive',
+        sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
+      }),
+    );
+    await this.grpcServer.listen(this.config.grpcAddress);
+    this.grpcPort = this.grpcServer.port;
+    log.info('gRPC StoreAPI listening', { address: this.config.grpcAddress, port: this.grpcPort });
     const rw = createHttpServer({ logger: log, registry: this.registry, probes: { ready: () => this.isReady } });
     remoteWriteApi(rw, {
       tenancy: { tenantHeader: this.config.tenantHeader, defaultTenant: this.config.defaultTenant },
@@ -93,7 +107,7 @@ export class Receiver {
   }
 
   /** External labels of a tenant: the --label flags plus the tenant label (spec 1.8). */
-  tenantLabels(tenant: string): Labels {
+  tenantLabels(tenant: string): Label[] {
     const map = new Map(this.config.externalLabels.map((l) => [l.name, l.value]));
     map.set(this.config.tenantLabelName, tenant);
     return [...map]
@@ -146,6 +160,7 @@ export class Receiver {
   async stop(): Promise<void> {
     this.isReady = false;
     await this.remoteWriteServer?.close();
+    await this.grpcServer?.stop(5000);
     await this.tsdbs.close();
     await this.httpServer?.close();
   }

@@ -59,3 +59,6 @@ export {
 export type { SampleSeries, SampleIterator, DedupOptions } from './dedup/penalty';
 export { stripReplicaLabels, splitOverlappingChunks, dedupSeriesSet } from './dedup/dedup-series';
 export type { LabeledSamples } from './dedup/dedup-series';
+
+export { createSourceStore } from './serve/source-store';
+export type { StoreSource, SourceSelect, SourceStoreOptions } from './serve/source-store';

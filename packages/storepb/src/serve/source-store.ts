@@ -1,0 +1,138 @@
+// A StoreAPI server over any number of TSDB-like sources (receive tenants, local or
+// bucket blocks): external labels matched and added as Thanos does, the sources' sorted
+// series merged into one sorted stream, label names and values unioned.
+import { compareUtf8 } from '../labels/labels';
+import { matchExternalLabels, withExternalLabels } from '../labels/external-labels';
+import { fromLabelMatchers, type Matcher } from '../labels/matchers';
+import { mergeSeriesSets } from '../merge/merge-series';
+import type { InfoServerImpl, SeriesSink, StoreServerImpl } from '../grpc/server';
+import type { ComponentType, InfoResponse, Label, Series } from '../types';
+import { StoreApiError } from '../grpc/errors';
+
+/** What a source selects: series sorted by labels (without external labels). */
+export interface SourceSelect {
+  matchers: Matcher[];
+  minTime: number;
+  maxTime: number;
+  skipChunks: boolean;
+  signal: AbortSignal;
+}
+
+export interface StoreSource {
+  readonly externalLabels: Label[];
+  readonly minTime: number;
+  readonly maxTime: number;
+  series(req: SourceSelect): AsyncIterable<Series> | Iterable<Series>;
+  labelNames(req: Omit<SourceSelect, 'skipChunks'>): Promise<string[]> | string[];
+  labelValues(name: string, req: Omit<SourceSelect, 'skipChunks'>): Promise<string[]> | string[];
+}
+
+export interface SourceStoreOptions {
+  componentType: ComponentType;
+  /** The sources at the moment of a call (tenants come and go). */
+  sources: () => StoreSource[];
+  /** Limits a request may not pass: series and samples (0: none). */
+  seriesLimit?: number;
+}
+
+async function* addExternal(src: StoreSource, req: SourceSelect): AsyncIterable<Series> {
+  for await (const s of src.series(req))
+    yield { labels: withExternalLabels(s.labels, src.externalLabels), chunks: s.chunks };
+}
+
+function sortedUnion(lists: string[][]): string[] {
+  return [...new Set(lists.flat())].sort(compareUtf8);
+}
+
+export function createSourceStore(options: SourceStoreOptions): { store: StoreServerImpl; info: InfoServerImpl } {
+  const selectSources = (matchers: Matcher[], minTime: number, maxTime: number) => {
+    const out: Array<{ src: StoreSource; remaining: Matcher[] }> = [];
+    for (const src of options.sources()) {
+      if (src.maxTime < minTime || src.minTime > maxTime) continue;
+      const m = matchExternalLabels(matchers, src.externalLabels);
+      if (m.matches) out.push({ src, remaining: m.remaining });
+    }
+    return out;
+  };
+
+  const store: StoreServerImpl = {
+    async series(req, sink: SeriesSink, ctx) {
+      const matchers = fromLabelMatchers(req.matchers);
+      if (matchers.length === 0) throw StoreApiError.invalidArgument('no matchers specified (excluded all series)');
+      const signal = ctx.signal;
+      const streams = selectSources(matchers, req.minTime, req.maxTime).map(({ src, remaining }) =>
+        addExternal(src, {
+          matchers: remaining,
+          minTime: req.minTime,
+          maxTime: req.maxTime,
+          skipChunks: req.skipChunks,
+          signal,
+        }),
+      );
+      let n = 0;
+      const limit = req.limit > 0 ? req.limit : Infinity;
+      for await (const series of mergeSeriesSets(streams)) {
+        if (options.seriesLimit && n >= options.seriesLimit) {
+          throw StoreApiError.resourceExhausted(
+            `exceeded series limit: more than ${options.seriesLimit} series requested`,
+          );
+        }
+        await sink.send({ type: 'series', series });
+        if (++n >= limit) break;
+      }
+    },
+    async labelNames(req, ctx) {
+      const signal = ctx.signal;
+      const matchers = fromLabelMatchers(req.matchers);
+      const lists = await Promise.all(
+        selectSources(matchers, req.start, req.end).map(async ({ src, remaining }) => [
+          ...(await src.labelNames({ matchers: remaining, minTime: req.start, maxTime: req.end, signal })),
+          ...src.externalLabels.map((l) => l.name),
+        ]),
+      );
+      let names = sortedUnion(lists);
+      if (req.limit > 0) names = names.slice(0, req.limit);
+      return { names, warnings: [] };
+    },
+    async labelValues(req, ctx) {
+      const signal = ctx.signal;
+      const matchers = fromLabelMatchers(req.matchers);
+      const lists = await Promise.all(
+        selectSources(matchers, req.start, req.end).map(async ({ src, remaining }) => {
+          const ext = src.externalLabels.find((l) => l.name === req.label);
+          if (ext) return [ext.value];
+          return src.labelValues(req.label, { matchers: remaining, minTime: req.start, maxTime: req.end, signal });
+        }),
+      );
+      let values = sortedUnion(lists);
+      if (req.limit > 0) values = values.slice(0, req.limit);
+      return { values, warnings: [] };
+    },
+  };
+
+  const info: InfoServerImpl = {
+    info(): InfoResponse {
+      const sources = options.sources();
+      const minTime = sources.length ? Math.min(...sources.map((s) => s.minTime)) : Number.MAX_SAFE_INTEGER;
+      const maxTime = sources.length ? Math.max(...sources.map((s) => s.maxTime)) : Number.MIN_SAFE_INTEGER;
+      const labelSets = sources.map((s) => ({ labels: s.externalLabels }));
+      return {
+        componentType: options.componentType,
+        labelSets,
+        store: {
+          minTime,
+          maxTime,
+          supportsSharding: false,
+          supportsWithoutReplicaLabels: false,
+          supportsProjections: false,
+          tsdbInfos: sources.map((s) => ({
+            labels: { labels: s.externalLabels },
+            minTime: s.minTime,
+            maxTime: s.maxTime,
+          })),
+        },
+      };
+    },
+  };
+  return { store, info };
+}
