@@ -1,10 +1,14 @@
 import type { Command } from './command';
+import { promqlToolCommand } from './tools-promql';
+import { bucketToolCommand } from './tools-bucket';
+import { tsdbToolCommand } from './tools-tsdb';
+import { receiveCommand } from './cmd-receive';
 
 /** Commands under `thanos-ts tools`; each area (tsdb, bucket, promql) adds its group here. */
-export const toolCommands: Command[] = [];
+export const toolCommands: Command[] = [promqlToolCommand, bucketToolCommand, tsdbToolCommand];
 
 /** Top-level service commands (`receive`, `store`, `compact`, `query`, `all-in-one`). */
-export const serviceCommands: Command[] = [];
+export const serviceCommands: Command[] = [receiveCommand];
 
 export const rootCommand: Command = {
   name: 'thanos-ts',

@@ -6,3 +6,4 @@ export { startProcess, waitForHttpOk, processUsage } from './process';
 export type { RunningProcess } from './process';
 export { startPrometheus } from './prometheus-server';
 export type { PrometheusServer, PrometheusOptions } from './prometheus-server';
+export { ensureCliBuilt, startCli } from './cli';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodingBuffer } from '../encoding';
 import { BufferByteSource, FileByteSource } from '../encoding/source';
 import { labelsToString } from '../labels';
-import { IndexReader, IndexWriter, type SeriesEntry } from './index';
+import { buildIndex, IndexReader, IndexWriter, type SeriesEntry } from './index';
 
 const blocksDir = join(fixturesDir, 'openmetrics-blocks', 'blocks');
 const blocks = readdirSync(blocksDir).sort();
@@ -130,6 +130,8 @@ describe('IndexReader on the Prometheus 2.42 fixture blocks', () => {
       for (const s of series) writer.addSeries(s.labels, s.chunks);
       writer.close();
       expect(Buffer.from(sink.bytes()).equals(original)).toBe(true);
+      // The same from the series alone, with the symbol table collected from their labels.
+      expect(Buffer.from(buildIndex(series)).equals(original)).toBe(true);
     }
   });
 

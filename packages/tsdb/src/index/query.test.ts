@@ -89,7 +89,7 @@ describe('postingsForMatchers', () => {
   beforeAll(async () => {
     const block = join(fixturesDir, 'openmetrics-blocks', 'blocks', '01M87WZDTJRFQV7EVDRVH2M3VB', 'index');
     fixture = await corpus(readFileSync(block));
-    synthetic = await corpus(buildIndex(syntheticSeries(10_500, 3)));
+    synthetic = await corpus(buildIndex(syntheticSeries(10_000, 3)));
   });
 
   it('selects what the matchers select one series at a time (fixture block)', async () => {

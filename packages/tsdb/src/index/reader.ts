@@ -154,7 +154,7 @@ export class IndexReader implements PostingsReader {
   }
 
   /** Sorted, deduplicated references of the series whose `name` has any of `values`. */
-  async postings(name: string, values: string | readonly string[]): Promise<ArrayLike<number>> {
+  async postings(name: string, values: string | readonly string[]): Promise<Uint32Array | number[]> {
     const list = typeof values === 'string' ? [values] : values;
     const offsets: number[] = [];
     for (const v of list) {
@@ -176,7 +176,7 @@ export class IndexReader implements PostingsReader {
   }
 
   /** Series references matching all matchers, with Prometheus's semantics (see {@link postingsForMatchers}). */
-  postingsForMatchers(matchers: readonly Matcher[]): Promise<ArrayLike<number>> {
+  postingsForMatchers(matchers: readonly Matcher[]): Promise<number[]> {
     return postingsForMatchers(this, matchers);
   }
 

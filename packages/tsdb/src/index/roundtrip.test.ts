@@ -5,7 +5,7 @@ import { buildIndex, IndexReader, IndexWriter, IndexWriterError, collectSymbols 
 import { syntheticSeries, TRICKY_VALUES } from './testing';
 
 describe('IndexWriter -> IndexReader round trip', () => {
-  const series = syntheticSeries(12_000, 7);
+  const series = syntheticSeries(10_000, 7);
   let reader: IndexReader;
   beforeAll(async () => {
     reader = await IndexReader.open(new BufferByteSource(buildIndex(series), 'synthetic'));
@@ -64,6 +64,20 @@ describe('IndexWriter -> IndexReader round trip', () => {
     expect(reader.labelNames()).toEqual([]);
     expect(Array.from(await reader.allPostings())).toEqual([]);
     expect(reader.symbols()).toEqual(['']);
+  });
+
+  it('stores a label with an empty name like Prometheus (postings but no label index)', async () => {
+    const odd = [
+      { name: '', value: 'x' },
+      { name: '__name__', value: 'rw_empty_name' },
+    ];
+    const plain = [{ name: '__name__', value: 'up' }];
+    const reader = await IndexReader.open(new BufferByteSource(buildIndex([{ labels: plain }, { labels: odd }])));
+    expect(reader.labelNames()).toEqual(['__name__']);
+    const [ref] = await reader.postings('', 'x');
+    expect((await reader.series(ref)).labels).toEqual(odd);
+    expect(Array.from(await reader.allPostings()).length).toBe(2);
+    expect([...(await reader.legacyLabelIndices()).keys()]).toEqual(['__name__']);
   });
 
   it('rejects misuse with IndexWriterError', () => {

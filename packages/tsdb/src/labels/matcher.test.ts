@@ -48,6 +48,18 @@ describe('Matcher', () => {
     expectMatches(re('a|b|'), ['a', 'b', ''], ['ab']);
   });
 
+  it('handles alternations of many literals, as dashboards send them', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => `host-${i}.example.com:9100`);
+    const m = re(values.map((v) => v.replace(/\./g, '\\.')).join('|'));
+    expect(m.setMatches).toEqual(values);
+    expectMatches(m, [values[0], values[4999]], ['host-5000.example.com:9100', 'host-1xexample.com:9100']);
+    expectMatches(
+      re(`(?:${values.slice(0, 1000).join('|')})x?`),
+      ['host-999.example.com:9100x'],
+      ['host-1000.example.com:9100'],
+    );
+  });
+
   it('folds case for (?i), including Unicode orbits, and only where the flag applies', () => {
     expectMatches(re('(?i)foo'), ['foo', 'FOO', 'fOo'], ['fo']);
     expectMatches(re('(?i)k'), ['k', 'K', '\u212a'], ['x']);
@@ -60,9 +72,13 @@ describe('Matcher', () => {
 
   it('translates Go-only syntax', () => {
     expectMatches(re('(?P<word>ab)+'), ['abab'], ['aba']);
-    expectMatches(re('(?<n>x)'), ['x'], ['y']);
+    expectMatches(re('(?P<a>x)(?P<a>y)'), ['xy']);
+    // A repetition after a flag group or an empty \Q\E applies to the item before it.
+    expectMatches(re('a(?i)*'), ['', 'aaa'], ['A']);
+    expectMatches(re('a*(?i)*b'), ['aab', 'b', 'aaB'], ['aAb']);
+    expectMatches(re('a\\Q\\E{2}'), ['aa'], ['a']);
     expectMatches(re('\\Q.*+\\E'), ['.*+'], ['abc', '']);
-    expectMatches(re('a\\Qb|c'), ['ab|c'], ['ab']);
+    expectMatches(re('a\\Qb|c\\E'), ['ab|c'], ['ab']);
     expectMatches(re('[[:alpha:]]+'), ['abcXYZ'], ['abc1', 'é']);
     expectMatches(re('[[:^digit:]]'), ['a', '\n'], ['5']);
     expectMatches(re('[[:xdigit:][:space:]]+'), ['a f\t0'], ['g']);
@@ -122,9 +138,12 @@ describe('Matcher', () => {
       ['\\p{NoSuchScript}', 'invalid character class range'],
       ['a{1001}', 'invalid repeat count'],
       ['a{3,2}', 'invalid repeat count'],
-      ['a\\', 'trailing backslash at end of expression'],
-      ['(?P<a>x)(?P<a>y)', 'duplicate capture group name'],
+      // Prometheus compiles `^(?:a\\)$` first: the backslash escapes the wrapper's `)`.
+      ['a\\', 'missing closing )'],
+      ['a\\Qb', 'missing closing )'],
+      ['a)|(b', 'unexpected )'],
       ['(?P<a-b>x)', 'invalid named capture'],
+      ['(?<n>x)', 'invalid or unsupported Perl syntax'],
     ];
     for (const [pattern, message] of cases) {
       expect(() => re(pattern), pattern).toThrow(RegexSyntaxError);

@@ -1,5 +1,5 @@
 import { goQuote } from './labels';
-import { compileAnchoredRe2, type RegexNode } from './re2';
+import { compileAnchoredRe2, parsePrometheusRegex, type RegexNode } from './re2';
 import { needsLinearTime, Re2Vm } from './re2-vm';
 
 export { RegexSyntaxError } from './re2';
@@ -76,7 +76,7 @@ export function newMatcher(type: MatchType, name: string, value: string): Matche
 }
 
 function compileRegex(pattern: string): CompiledRegex {
-  const { regexp, tree } = compileAnchoredRe2(pattern);
+  const tree = parsePrometheusRegex(pattern);
   const root = unwrapGroups(tree);
   const set = literalSet(root);
   if (set !== undefined) {
@@ -91,7 +91,7 @@ function compileRegex(pattern: string): CompiledRegex {
   if (fast !== undefined) return { test: fast, set: undefined };
   const { prefix, suffix } = literalEnds(root);
   // Patterns on which backtracking can explode run on the linear-time matcher.
-  const engine = needsLinearTime(tree) ? new Re2Vm(tree, pattern) : regexp;
+  const engine = needsLinearTime(tree) ? new Re2Vm(tree, pattern) : compileAnchoredRe2(tree);
   return {
     test: (s) => s.startsWith(prefix) && s.endsWith(suffix) && engine.test(s),
     set: undefined,

@@ -191,12 +191,20 @@ function isAlnumAscii(c: string): boolean {
 }
 
 class Parser {
+  /** The pattern as code points, and the UTF-16 offset of each in `src`. */
   private chars: string[];
+  private offsets: number[];
   private pos = 0;
-  private groupNames = new Set<string>();
 
   constructor(private readonly src: string) {
     this.chars = Array.from(src);
+    this.offsets = new Array(this.chars.length + 1);
+    let at = 0;
+    this.chars.forEach((c, i) => {
+      this.offsets[i] = at;
+      at += c.length;
+    });
+    this.offsets[this.chars.length] = at;
   }
 
   private err(code: string, expr: string): never {
@@ -207,8 +215,9 @@ class Parser {
     return this.chars[this.pos + k];
   }
 
+  /** The pattern from code point `from` on (a cheap slice: used for anchored lookahead). */
   private rest(from = this.pos): string {
-    return this.chars.slice(from).join('');
+    return this.src.slice(this.offsets[from]);
   }
 
   parse(): RegexNode {
@@ -222,7 +231,7 @@ class Parser {
     const branches: RegexNode[] = [];
     let cur: RegexNode[] = [];
     let f = { ...flags };
-    /** Position where the last item started, for repetition error messages. */
+    /** Where the last item started (for error messages) and whether it was a repetition. */
     let lastStart = -1;
     let lastWasRepeat = false;
     while (this.pos < this.chars.length) {
@@ -240,13 +249,14 @@ class Parser {
         lastWasRepeat = false;
         continue;
       }
-      if (c === '*' || c === '+' || c === '?' || (c === '{' && this.repeatAhead() !== undefined)) {
+      const counted = c === '{' ? this.countedRepeat() : undefined;
+      if (c === '*' || c === '+' || c === '?' || counted !== undefined) {
         const opStart = this.pos;
         let min: number;
         let max: number;
-        if (c === '{') {
-          [min, max] = this.repeatAhead()!;
-          this.pos = this.repeatEnd;
+        if (counted !== undefined) {
+          ({ min, max } = counted);
+          this.pos += counted.length;
         } else {
           this.pos++;
           [min, max] = c === '*' ? [0, -1] : c === '+' ? [1, -1] : [0, 1];
@@ -257,7 +267,7 @@ class Parser {
           greedy = false;
         }
         const opText = this.chars.slice(opStart, this.pos).join('');
-        if (cur.length === 0 || lastStart < 0) this.err('missing argument to repetition operator', opText);
+        if (cur.length === 0) this.err('missing argument to repetition operator', opText);
         if (lastWasRepeat)
           this.err('invalid nested repetition operator', this.chars.slice(lastStart, this.pos).join(''));
         if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) this.err('invalid repeat count', opText);
@@ -270,9 +280,10 @@ class Parser {
       if (c === '(') {
         const g = this.parseGroupStart(f);
         if (g.setFlags) {
-          // (?flags) changes the flags for the rest of the current group.
+          // (?flags) changes the flags for the rest of the current group. Like Go, a
+          // repetition right after it applies to the item before it.
           f = g.flags;
-          lastStart = -1;
+          lastWasRepeat = false;
           continue;
         }
         const sub = this.parseAlt(g.flags, depth + 1);
@@ -284,7 +295,8 @@ class Parser {
       } else if (c === '\\') {
         const nodes = this.parseEscapeAtom(f);
         if (nodes.length === 0) {
-          lastStart = -1;
+          // An empty \Q\E is transparent, as in Go.
+          lastWasRepeat = false;
           continue;
         }
         // \Q...\E: a repetition after it applies to its last character only.
@@ -302,16 +314,13 @@ class Parser {
     return branches.length === 1 ? branches[0] : { t: 'alt', subs: branches };
   }
 
-  private repeatEnd = 0;
-
-  /** `{n}`, `{n,}` or `{n,m}` at the current position, or undefined (then `{` is a literal). */
-  private repeatAhead(): [number, number] | undefined {
+  /** `{n}`, `{n,}` or `{n,m}` at the current position (max -1: unbounded), or undefined: `{` is then a literal. */
+  private countedRepeat(): { min: number; max: number; length: number } | undefined {
     const m = /^\{(\d+)(,(\d*))?\}/.exec(this.rest());
     if (m === null) return undefined;
-    this.repeatEnd = this.pos + m[0].length;
     const min = Number(m[1]);
     const max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
-    return [min, max];
+    return { min, max, length: m[0].length };
   }
 
   private parseGroupStart(flags: Flags): { flags: Flags; setFlags: boolean } {
@@ -319,19 +328,19 @@ class Parser {
     this.pos++; // (
     if (this.peek() !== '?') return { flags, setFlags: false };
     const tail = this.rest(start);
-    const named = /^\(\?P?<([^>]*)>/.exec(tail);
-    if (named !== null) {
+    // Go 1.19 (Prometheus 2.42) knows only the (?P<name>...) spelling of named groups.
+    if (tail.startsWith('(?P<')) {
+      const named = /^\(\?P<([^>]*)>/.exec(tail);
+      if (named === null) this.err('invalid named capture', tail);
       const name = named[1];
+      // Go 1.19 accepts duplicate names; only the spelling is checked.
       if (!/^[A-Za-z0-9_]+$/.test(name)) this.err('invalid named capture', named[0]);
-      if (this.groupNames.has(name)) this.err('duplicate capture group name', name);
-      this.groupNames.add(name);
       this.pos = start + Array.from(named[0]).length;
       return { flags, setFlags: false };
     }
+    // Flags: (?i) (?i-s) (?-s) and, as in Go, the empty (?) (?:.
     const fl = /^\(\?([imsU]*)(?:-([imsU]+))?([:)])/.exec(tail);
-    if (fl === null || (fl[1] === '' && fl[2] === undefined && fl[3] === ')')) {
-      this.err('invalid or unsupported Perl syntax', tail.slice(0, 3));
-    }
+    if (fl === null) this.err('invalid or unsupported Perl syntax', tail.slice(0, 3));
     this.pos = start + fl[0].length;
     const next = { ...flags };
     for (const ch of fl[1]) next[ch as keyof Flags] = true;
@@ -570,6 +579,25 @@ export function parseRe2(src: string): RegexNode {
   return new Parser(src).parse();
 }
 
+/**
+ * Parses a label matcher regex the way Prometheus 2.42 validates it: Go compiles
+ * `^(?:v)$` first and then parses `v` alone, so an unterminated `\Q` (which swallows
+ * the wrapper) is an error, and of two errors the wrapped pattern's is reported.
+ */
+export function parsePrometheusRegex(v: string): RegexNode {
+  let tree: RegexNode | undefined;
+  let alone: unknown;
+  try {
+    tree = parseRe2(v);
+  } catch (e) {
+    alone = e;
+  }
+  // A pattern that parses alone also parses wrapped, unless \Q runs into the wrapper.
+  if (alone !== undefined || v.includes('\\Q')) parseRe2(`^(?:${v})$`);
+  if (alone !== undefined) throw alone;
+  return tree!;
+}
+
 // ---------------------------------------------------------------------------------------
 // Emitter
 
@@ -637,8 +665,7 @@ export function emitJs(n: RegexNode): string {
   }
 }
 
-/** Compiles a Go RE2 pattern to a JS RegExp matching whole strings only (`^(?:re)$`, as Prometheus does). */
-export function compileAnchoredRe2(src: string): { regexp: RegExp; tree: RegexNode } {
-  const tree = parseRe2(src);
-  return { regexp: new RegExp(`^(?:${emitJs(tree)})$`, 'u'), tree };
+/** The JS RegExp matching whole strings only (`^(?:re)$`, as Prometheus anchors label regexes). */
+export function compileAnchoredRe2(tree: RegexNode): RegExp {
+  return new RegExp(`^(?:${emitJs(tree)})$`, 'u');
 }
