@@ -4,7 +4,8 @@ import { runUntilSignal } from '@thanos-ts/runtime';
 import { sortLabels } from '@thanos-ts/tsdb';
 import type { Command } from './command';
 import { UsageError, type FlagValues } from './flags';
-import { grpcFlag, httpFlag, logFlags, loggerFromFlags, parseLabelFlag } from './service-flags';
+import { Registry } from 'prom-client';
+import { bucketFromFlags, grpcFlag, httpFlag, logFlags, loggerFromFlags, objstoreFlags, parseLabelFlag } from './service-flags';
 
 function limitsFromFlags(flags: FlagValues): WriteLimits {
   const file = flags['receive.limits-config-file'] as string | undefined;
@@ -109,7 +110,13 @@ export const receiveCommand: Command = {
       throw new UsageError('--tsdb.out-of-order.time-window: only 0s (reject out-of-order samples) is supported');
     }
     const logger = loggerFromFlags(flags, 'receive');
+    const registry = new Registry();
+    const bucket = bucketFromFlags(flags, logger, registry);
+    if (!bucket) logger.info('no object storage configured: blocks stay local (no shipper)');
     const receiver = new Receiver({
+      registry,
+      bucket,
+      retentionMs: flags['tsdb.retention'] as number,
       remoteWriteAddress: flags['remote-write.address'] as string,
       httpAddress: flags['http-address'] as string,
       grpcAddress: flags['grpc-address'] as string,

@@ -1,7 +1,9 @@
 // Flags every service shares, and the small parsers they need, kept in one place so that
 // each command only declares what is its own.
 import { readFileSync } from 'node:fs';
+import { createBucket, ObjstoreConfigError, type Bucket } from '@thanos-ts/objstore';
 import { createLogger, parseLogFormat, parseLogLevel, type Logger } from '@thanos-ts/runtime';
+import type { Registry } from 'prom-client';
 import type { Label } from '@thanos-ts/tsdb';
 import { UsageError, type FlagSpec, type FlagValues } from './flags';
 
@@ -80,4 +82,16 @@ export function parseLabelFlag(text: string, flag: string): Label {
   if (typeof value !== 'string')
     throw new UsageError(`--${flag} ${JSON.stringify(text)}: the value must be a double-quoted string`);
   return { name: m[1], value };
+}
+
+/** The bucket named by the objstore flags (with operation metrics on `registry`), if any is configured. */
+export function bucketFromFlags(flags: FlagValues, logger: Logger, registry: Registry): Bucket | undefined {
+  const yaml = objstoreYaml(flags);
+  if (yaml === undefined) return undefined;
+  try {
+    return createBucket(yaml, { logger, registry });
+  } catch (e) {
+    if (e instanceof ObjstoreConfigError) throw new UsageError(`objstore config: ${e.message}`);
+    throw e;
+  }
 }

@@ -11,6 +11,9 @@ export class ReceiveMetrics {
   readonly walWriteDuration: Histogram;
   readonly walFsyncDuration: Histogram;
   readonly walReplaySamples: Counter<'tenant'>;
+  readonly shipperUploads: Counter<'tenant'>;
+  readonly shipperFailures: Counter<'tenant'>;
+  readonly compactions: Counter<'tenant'>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -66,6 +69,24 @@ export class ReceiveMetrics {
     this.walReplaySamples = new Counter({
       name: 'thanos_receive_wal_replayed_samples_total',
       help: 'Samples replayed from the WAL on start, per tenant.',
+      labelNames: ['tenant'],
+      registers,
+    });
+    this.shipperUploads = new Counter({
+      name: 'thanos_shipper_uploads_total',
+      help: 'Blocks uploaded to the bucket, per tenant.',
+      labelNames: ['tenant'],
+      registers,
+    });
+    this.shipperFailures = new Counter({
+      name: 'thanos_shipper_upload_failures_total',
+      help: 'Failed block uploads, per tenant.',
+      labelNames: ['tenant'],
+      registers,
+    });
+    this.compactions = new Counter({
+      name: 'prometheus_tsdb_compactions_total',
+      help: 'Head compactions into blocks, per tenant.',
       labelNames: ['tenant'],
       registers,
     });

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { Bucket } from '@thanos-ts/objstore';
 import { Registry } from 'prom-client';
 import type { WriteRequestView } from '@thanos-ts/remote-write';
 import { createSourceStore, createStoreServer, type StoreServer } from '@thanos-ts/storepb';
 import { createHttpServer, listen, type Logger } from '@thanos-ts/runtime';
-import type { Label, Labels } from '@thanos-ts/tsdb';
+import type { Label, Labels, ThanosMeta, Tsdb } from '@thanos-ts/tsdb';
 import { assignTenants, ingestSeries, InvalidSplitTenantError } from './ingest';
 import type { WriteLimits } from './limits';
 import { limitsFor } from './limits';
@@ -11,6 +12,7 @@ import { ReceiveMetrics } from './metrics';
 import { MultiTsdb } from './multitsdb';
 import { HttpError, remoteWriteApi } from './remote-write-api';
 import { isValidTenant } from './tenancy';
+import { Shipper } from './shipper';
 import { TenantStoreSource } from './tenant-store';
 import { WriteReport } from './write-errors';
 
@@ -34,6 +36,14 @@ export interface ReceiverConfig {
   limits: WriteLimits;
   logger: Logger;
   registry?: Registry;
+  /** Where completed blocks are shipped (the shipper is off without one). */
+  bucket?: Bucket;
+  /** Local blocks older than this are deleted once shipped (0: keep). */
+  retentionMs?: number;
+  /** How often heads are checked for compaction and blocks shipped; default 30 s. */
+  maintenanceIntervalMs?: number;
+  /** Persist and ship the whole head on shutdown, as Thanos does; default true. */
+  flushOnShutdown?: boolean;
 }
 
 /**
@@ -49,6 +59,9 @@ export class Receiver {
   private grpcServer: StoreServer | undefined;
   private isReady = false;
   private readonly splitLabel: Uint8Array | undefined;
+  private readonly shippers = new Map<Tsdb, Shipper>();
+  private maintenanceTimer: NodeJS.Timeout | undefined;
+  private maintenanceRun: Promise<void> | undefined;
   remoteWritePort = 0;
   httpPort = 0;
   grpcPort = 0;
@@ -97,6 +110,8 @@ export class Receiver {
     this.remoteWriteServer = rw;
     this.remoteWritePort = await listen(rw, this.config.remoteWriteAddress);
     this.isReady = true;
+    const interval = this.config.maintenanceIntervalMs ?? 30_000;
+    this.maintenanceTimer = setInterval(() => void this.maintain(), interval);
     log.info('remote-write endpoint ready', {
       url: `http://${this.config.remoteWriteAddress.replace(/^0\.0\.0\.0:|^:/, 'localhost:').replace(/:\d+$/, `:${this.remoteWritePort}`)}/api/v1/receive`,
     });
@@ -156,10 +171,72 @@ export class Receiver {
     return total;
   }
 
-  /** Stops accepting writes, lets in-flight requests finish, then closes every TSDB. */
+  /** The Thanos section of this tenant's blocks: external labels and source. */
+  private thanosMeta(tenant: string): ThanosMeta {
+    return {
+      labels: Object.fromEntries(this.tenantLabels(tenant).map((l) => [l.name, l.value])),
+      downsample: { resolution: 0 },
+      source: 'receive',
+    };
+  }
+
+  private shipper(db: Tsdb, tenant: string): Shipper | undefined {
+    const bucket = this.config.bucket;
+    if (!bucket) return undefined;
+    let s = this.shippers.get(db);
+    if (!s) {
+      s = new Shipper(db, bucket, this.config.logger.with({ tenant }), {
+        uploads: (n) => this.metrics.shipperUploads.inc({ tenant }, n),
+        failures: (n) => this.metrics.shipperFailures.inc({ tenant }, n),
+      });
+      this.shippers.set(db, s);
+    }
+    return s;
+  }
+
+  /**
+   * One maintenance pass over every tenant: compact heads that span more than 1.5 block
+   * durations, ship new blocks, apply local retention (never to unshipped blocks).
+   * Concurrent calls share one pass.
+   */
+  maintain(): Promise<void> {
+    this.maintenanceRun ??= this.maintainOnce().finally(() => (this.maintenanceRun = undefined));
+    return this.maintenanceRun;
+  }
+
+  private async maintainOnce(flushAll = false): Promise<void> {
+    for (const [tenant, db] of this.tsdbs.tenants()) {
+      const log = this.config.logger.with({ tenant });
+      try {
+        if (flushAll) {
+          const metas = await db.flushHead(this.thanosMeta(tenant));
+          this.metrics.compactions.inc({ tenant }, metas.length);
+        }
+        while (db.compactable()) {
+          await db.compactOldestHeadBlock(this.thanosMeta(tenant));
+          this.metrics.compactions.inc({ tenant });
+        }
+        const shipper = this.shipper(db, tenant);
+        await shipper?.sync();
+        const shipped = shipper?.shipped();
+        const removed = db.applyRetention(this.config.retentionMs ?? 0, Date.now(), (m) =>
+          shipped ? !shipped.has(m.ulid) : false,
+        );
+        if (removed.length > 0) log.info('deleted blocks past retention', { blocks: removed.join(',') });
+        this.metrics.headSeries.set({ tenant }, db.head.numSeries);
+      } catch (err) {
+        log.error('TSDB maintenance failed; will retry', { err });
+      }
+    }
+  }
+
+  /** Stops accepting writes, lets in-flight requests finish, flushes and ships, then closes every TSDB. */
   async stop(): Promise<void> {
     this.isReady = false;
+    clearInterval(this.maintenanceTimer);
     await this.remoteWriteServer?.close();
+    await this.maintenanceRun;
+    if (this.config.flushOnShutdown ?? true) await this.maintainOnce(true);
     await this.grpcServer?.stop(5000);
     await this.tsdbs.close();
     await this.httpServer?.close();

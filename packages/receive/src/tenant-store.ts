@@ -1,5 +1,13 @@
 import { StoreApiError, type Label, type Series, type SourceSelect, type StoreSource } from '@thanos-ts/storepb';
-import { newMatcher, RegexSyntaxError, type Matcher, type Tsdb } from '@thanos-ts/tsdb';
+import {
+  newMatcher,
+  reencodeChunk,
+  RegexSyntaxError,
+  type Matcher,
+  type Series as TsdbSeries,
+  type TimedChunk,
+  type Tsdb,
+} from '@thanos-ts/tsdb';
 
 /** XOR in `thanos.Chunk.Encoding`. */
 const CHUNK_XOR = 0;
@@ -15,7 +23,28 @@ export function toTsdbMatchers(matchers: SourceSelect['matchers']): Matcher[] {
   }
 }
 
-/** One tenant's TSDB as a StoreAPI source: its head (and, later, its local blocks). */
+/**
+ * The chunks of a merged series (blocks first, then the head) as one non-overlapping
+ * sequence: a chunk that starts before the previous one ends (a head chunk spanning a
+ * compacted boundary) or has deleted samples is re-encoded without them.
+ */
+export function disjointChunks(series: TsdbSeries, mint: number, maxt: number): TimedChunk[] {
+  const out: TimedChunk[] = [];
+  let lastMaxT = Number.MIN_SAFE_INTEGER;
+  for (const part of series.parts) {
+    for (const c of part.chunks) {
+      if (c.maxTime < mint || c.minTime > maxt || c.maxTime <= lastMaxT) continue;
+      let chunk: TimedChunk | undefined = c;
+      if (c.minTime <= lastMaxT || part.deleted.length > 0) chunk = reencodeChunk(c.chunk, lastMaxT + 1, c.maxTime, part.deleted);
+      if (!chunk) continue;
+      out.push(chunk);
+      lastMaxT = chunk.maxTime;
+    }
+  }
+  return out;
+}
+
+/** One tenant's TSDB (local blocks and head) as a StoreAPI source. */
 export class TenantStoreSource implements StoreSource {
   constructor(
     readonly db: Tsdb,
@@ -23,6 +52,8 @@ export class TenantStoreSource implements StoreSource {
   ) {}
 
   get minTime(): number {
+    const blocks = this.db.blocks();
+    if (blocks.length > 0) return blocks[0].minTime;
     const t = this.db.head.minTime;
     return Number.isFinite(t) ? t : Number.MIN_SAFE_INTEGER;
   }
@@ -33,12 +64,12 @@ export class TenantStoreSource implements StoreSource {
   }
 
   async *series(req: SourceSelect): AsyncIterable<Series> {
-    const selected = await this.db.head.select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime);
-    for (const s of selected) {
+    const querier = await this.db.querier();
+    for await (const s of querier.select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
       if (req.signal.aborted) return;
       const chunks = req.skipChunks
         ? []
-        : s.chunks(req.minTime, req.maxTime).map((c) => ({
+        : disjointChunks(s, req.minTime, req.maxTime).map((c) => ({
             minTime: c.minTime,
             maxTime: c.maxTime,
             raw: { type: CHUNK_XOR, data: c.chunk.data },
@@ -47,19 +78,20 @@ export class TenantStoreSource implements StoreSource {
     }
   }
 
+  /** Label names of the series matching `req` (head fast path when no blocks and no matchers). */
   async labelNames(req: Omit<SourceSelect, 'skipChunks'>): Promise<string[]> {
-    if (req.matchers.length === 0) return this.db.head.labelNames();
+    if (req.matchers.length === 0 && this.db.blocks().length === 0) return this.db.head.labelNames();
     const names = new Set<string>();
-    for (const s of await this.db.head.select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
+    for await (const s of (await this.db.querier()).select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
       for (const l of s.labels) names.add(l.name);
     }
     return [...names];
   }
 
   async labelValues(name: string, req: Omit<SourceSelect, 'skipChunks'>): Promise<string[]> {
-    if (req.matchers.length === 0) return this.db.head.labelValues(name);
+    if (req.matchers.length === 0 && this.db.blocks().length === 0) return this.db.head.labelValues(name);
     const values = new Set<string>();
-    for (const s of await this.db.head.select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
+    for await (const s of (await this.db.querier()).select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
       const v = s.labels.find((l) => l.name === name)?.value;
       if (v !== undefined) values.add(v);
     }

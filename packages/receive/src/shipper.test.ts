@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { downloadBlock, FilesystemBucket, listBlocks, type Bucket } from '@thanos-ts/objstore';
+import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
+import { createLogger } from '@thanos-ts/runtime';
+import { formatGoFloat } from '@thanos-ts/tsdb';
+import { promtool, tempDir } from '@thanos-ts/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { noLimits } from './limits';
+import { Receiver } from './receiver';
+
+const H = 3600_000;
+const T0 = 1_600_000_000_000 - (1_600_000_000_000 % (2 * H));
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function startReceiver(dir: string, bucket: Bucket): Promise<Receiver> {
+  const r = new Receiver({
+    remoteWriteAddress: '127.0.0.1:0',
+    httpAddress: '127.0.0.1:0',
+    grpcAddress: '127.0.0.1:0',
+    tsdbPath: dir,
+    blockDurationMs: 2 * H,
+    walCompression: true,
+    walFsync: false,
+    tooFarInFutureMs: 0,
+    externalLabels: [{ name: 'receive_replica', value: '0' }],
+    tenantHeader: 'THANOS-TENANT',
+    defaultTenant: 'default-tenant',
+    tenantLabelName: 'tenant_id',
+    splitTenantLabelName: '',
+    replicaHeader: 'THANOS-REPLICA',
+    limits: noLimits,
+    logger: createLogger({ write: () => {} }),
+    bucket,
+    maintenanceIntervalMs: 3_600_000,
+    flushOnShutdown: false,
+  });
+  await r.start();
+  return r;
+}
+
+/** Sends 5 hours of one-minute samples for two series; returns the promtool dump lines expected. */
+async function sendHours(r: Receiver): Promise<string[]> {
+  const lines: string[] = [];
+  for (let t = T0; t < T0 + 5 * H; t += 60_000) {
+    const timeseries = ['a', 'b'].map((job) => ({
+      labels: [
+        { name: '__name__', value: 'shipped' },
+        { name: 'job', value: job },
+      ],
+      timestamps: [t],
+      values: Float64Array.of(t / 1000),
+    }));
+    for (const job of ['a', 'b']) lines.push(`{__name__="shipped", job="${job}"} ${formatGoFloat(t / 1000)} ${t}`);
+    const res = await fetch(`http://127.0.0.1:${r.remoteWritePort}/api/v1/receive`, {
+      method: 'POST',
+      body: compressSnappyBlock(encodeWriteRequest({ timeseries })),
+    });
+    expect(res.status).toBe(200);
+  }
+  return lines;
+}
+
+describe('shipper', () => {
+  it('compacts the head and uploads each block once with the tenant labels, meta.json last', async () => {
+    const dir = tempDir('ship-');
+    cleanups.push(dir.cleanup);
+    mkdirSync(join(dir.path, 'bucket'));
+    const bucket = new FilesystemBucket(join(dir.path, 'bucket'));
+    const receiver = await startReceiver(join(dir.path, 'data'), bucket);
+    cleanups.push(() => receiver.stop());
+    const lines = await sendHours(receiver);
+    await receiver.maintain();
+
+    const listing = await listBlocks(bucket);
+    expect(listing.blocks.length).toBe(1);
+    const meta = listing.blocks[0].meta;
+    expect([meta.minTime, meta.maxTime]).toEqual([T0, T0 + 2 * H]);
+    expect(meta.thanos.labels).toEqual({ receive_replica: '0', tenant_id: 'default-tenant' });
+    expect(meta.thanos.source).toBe('receive');
+
+    const download = join(dir.path, 'download');
+    mkdirSync(join(download, 'wal'), { recursive: true });
+    await downloadBlock(bucket, meta.ulid, join(download, meta.ulid));
+    const dump = promtool(['tsdb', 'dump', download]);
+    expect(dump.status, dump.stderr).toBe(0);
+    const inBlock = lines.filter((l) => Number(l.split(' ').at(-1)) < T0 + 2 * H);
+    expect(dump.stdout.trimEnd().split('\n').sort()).toEqual(inBlock.sort());
+
+    // A restart remembers what was shipped: nothing is uploaded twice.
+    await receiver.stop();
+    cleanups.pop();
+    const again = await startReceiver(join(dir.path, 'data'), bucket);
+    cleanups.push(() => again.stop());
+    await again.maintain();
+    expect((await listBlocks(bucket)).blocks.map((b) => b.meta.ulid)).toEqual([meta.ulid]);
+  });
+});
