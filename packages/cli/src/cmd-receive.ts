@@ -27,6 +27,7 @@ export const receiveCommand: Command = {
     ...logFlags,
     httpFlag,
     grpcFlag,
+    ...objstoreFlags,
     {
       name: 'remote-write.address',
       kind: 'string',
