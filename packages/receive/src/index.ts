@@ -1,6 +1,8 @@
 export * from './hashring/index';
-export { Receiver } from './receiver';
+export { Receiver, DEFAULT_FORWARD_MAX_BACKOFF_MS, DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_SPILL_MAX_BYTES } from './receiver';
 export type { ReceiverConfig } from './receiver';
 export { parseLimitsConfig, noLimits, LimitsConfigError } from './limits';
 export type { WriteLimits, TenantLimits, RequestLimits } from './limits';
 export { labelSetProblem } from './ingest';
+export { BadReplicaError, httpStatusOf, replicationPlan, ReplicationTally, writeQuorum } from './router/index';
+export type { FailureKind, ReplicaFailure, ReplicationPlan } from './router/index';

@@ -19,13 +19,24 @@ const STATUS_KIND: Record<number, WriteFailureKind | undefined> = {
   [AppendStatus.tooFarInFuture]: 'too_far_in_future',
 };
 
-/** Why a label set cannot be stored, as Thanos's `labelpb.ValidateLabels` decides; undefined when valid. */
+/** Longest label value accepted: far above real label values, low enough to refuse abuse. */
+export const MAX_LABEL_VALUE_LENGTH = 64 * 1024;
+export const MAX_LABEL_NAME_LENGTH = 1024;
+
+/**
+ * Why a label set cannot be stored, as Thanos's `labelpb.ValidateLabels` decides, plus
+ * length limits Thanos lacks; undefined when valid.
+ */
 export function labelSetProblem(labels: readonly Label[]): string | undefined {
   if (labels.length === 0) return 'empty label set';
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (l.name === '') return 'empty label name';
     if (l.value === '') return `empty value for label "${l.name}"`;
+    if (l.name.length > MAX_LABEL_NAME_LENGTH) return `label name longer than ${MAX_LABEL_NAME_LENGTH} bytes`;
+    if (l.value.length > MAX_LABEL_VALUE_LENGTH) {
+      return `value of label "${l.name}" is ${l.value.length} characters, more than the ${MAX_LABEL_VALUE_LENGTH} allowed`;
+    }
     if (i > 0) {
       const c = compareStrings(labels[i - 1].name, l.name);
       if (c === 0) return `duplicate label name "${l.name}"`;
@@ -145,7 +156,12 @@ function resolveSeries(
   const problem = labelSetProblem(labels);
   const sampleCount = view.seriesSampleStart[s + 1] - view.seriesSampleStart[s];
   if (problem !== undefined) {
-    report.add('bad_labels', () => labelsToString(labels), 1, problem);
+    report.add(
+      'bad_labels',
+      () => labelsToString(labels.map((l) => ({ name: l.name, value: abbreviate(l.value) }))),
+      1,
+      problem,
+    );
     return undefined;
   }
   if (options.headSeriesLimit > 0 && db.head.numSeries >= options.headSeriesLimit) {
@@ -204,4 +220,9 @@ export function assignTenants(
     list.push(s);
   }
   return { skipLabel, byTenant };
+}
+
+/** Keeps error messages readable when a label value is huge. */
+function abbreviate(text: string, max = 256): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
 }

@@ -2,9 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { Bucket } from '@thanos-ts/objstore';
 import { Registry } from 'prom-client';
 import type { WriteRequestView } from '@thanos-ts/remote-write';
-import { createSourceStore, createStoreServer, type StoreServer } from '@thanos-ts/storepb';
+import { createSourceStore, createStoreServer, GrpcStatus, StoreApiError, type StoreServer } from '@thanos-ts/storepb';
 import { createHttpServer, listen, type Logger } from '@thanos-ts/runtime';
 import type { Label, Labels, ThanosMeta, Tsdb } from '@thanos-ts/tsdb';
+import {
+  createSeriesHasher,
+  determineReceiveMode,
+  HashringsFileWatcher,
+  loadHashrings,
+  MultiHashring,
+  type HashringAlgorithm,
+  type HashringConfig,
+  type ReceiveMode,
+  type SeriesHasher,
+} from './hashring/index';
 import { assignTenants, ingestSeries, InvalidSplitTenantError } from './ingest';
 import type { WriteLimits } from './limits';
 import { limitsFor } from './limits';
@@ -15,6 +26,12 @@ import { isValidTenant } from './tenancy';
 import { Shipper } from './shipper';
 import { TenantStoreSource } from './tenant-store';
 import { WriteReport } from './write-errors';
+import { httpStatusOf, RouterMetrics, spillRootOf, WriteRouter, type ReplicaFailure } from './router/index';
+
+/** Thanos defaults of the routing flags. */
+export const DEFAULT_FORWARD_TIMEOUT_MS = 5000;
+export const DEFAULT_FORWARD_MAX_BACKOFF_MS = 5000;
+export const DEFAULT_SPILL_MAX_BYTES = 1024 ** 3;
 
 export interface ReceiverConfig {
   remoteWriteAddress: string;
@@ -44,14 +61,38 @@ export interface ReceiverConfig {
   maintenanceIntervalMs?: number;
   /** Persist and ship the whole head on shutdown, as Thanos does; default true. */
   flushOnShutdown?: boolean;
+  /** `--receive.hashrings-file`: watched and reloaded. */
+  hashringsFile?: string;
+  /** `--receive.hashrings`: inline JSON (used when no file is given). */
+  hashrings?: string;
+  /** `--receive.hashrings-file-refresh-interval` (default 5 minutes). */
+  hashringsRefreshIntervalMs?: number;
+  /** `--receive.hashrings-algorithm` for rings that do not name one (default hashmod). */
+  hashringsAlgorithm?: HashringAlgorithm;
+  /** `--receive.local-endpoint`: this receiver's gRPC address as the hashrings name it. */
+  localEndpoint?: string;
+  /** `--receive.replication-factor` (default 1). */
+  replicationFactor?: number;
+  /** `--receive-forward-timeout` (default 5 s). */
+  forwardTimeoutMs?: number;
+  /** `--receive-forward-max-backoff` (default 5 s). */
+  forwardMaxBackoffMs?: number;
+  /** `--receive.spill.max-bytes`: bound of the on-disk spill of each peer (default 1 GiB). */
+  spillMaxBytes?: number;
 }
 
 /**
- * `thanos-ts receive` in ingestor mode: remote_write in, one TSDB per tenant, data
- * acknowledged once it is in the WAL file.
+ * `thanos-ts receive`: remote_write in, routed over the hashring to the owners of each series
+ * (spec 1.2 modes), one TSDB per tenant, data acknowledged once it is in the WAL file of
+ * enough replicas.
  */
 export class Receiver {
   readonly metrics: ReceiveMetrics;
+  readonly routerMetrics: RouterMetrics;
+  readonly mode: ReceiveMode;
+  private router: WriteRouter | undefined;
+  private hashring: MultiHashring | undefined;
+  private hashringsWatcher: HashringsFileWatcher | undefined;
   readonly registry: Registry;
   readonly tsdbs: MultiTsdb;
   private remoteWriteServer: FastifyInstance | undefined;
@@ -69,6 +110,12 @@ export class Receiver {
   constructor(readonly config: ReceiverConfig) {
     this.registry = config.registry ?? new Registry();
     this.metrics = new ReceiveMetrics(this.registry);
+    this.routerMetrics = new RouterMetrics(this.registry);
+    this.mode = determineReceiveMode({
+      hashringsFile: config.hashringsFile,
+      hashrings: config.hashrings,
+      localEndpoint: config.localEndpoint,
+    });
     this.tsdbs = new MultiTsdb(
       config.tsdbPath,
       { blockDuration: config.blockDurationMs, walCompression: config.walCompression },
@@ -77,20 +124,30 @@ export class Receiver {
     this.splitLabel = config.splitTenantLabelName ? new TextEncoder().encode(config.splitTenantLabelName) : undefined;
   }
 
-  /** Opens the default tenant (replaying its WAL) and starts listening; ready when this resolves. */
+  /**
+   * Loads the hashrings (rejecting with a `HashringConfigError` naming the problem when they
+   * are unusable), opens the default tenant (replaying its WAL) and starts listening; ready
+   * when this resolves.
+   */
   async start(): Promise<void> {
     const log = this.config.logger;
+    const hasher = await createSeriesHasher();
+    const router = (this.router = this.createRouter(hasher));
+    await this.loadHashrings(hasher);
+    log.info('receive mode', { mode: this.mode, replication_factor: this.config.replicationFactor ?? 1 });
     this.httpServer = createHttpServer({ logger: log, registry: this.registry, probes: { ready: () => this.isReady } });
     this.httpPort = await listen(this.httpServer, this.config.httpAddress);
     log.info('HTTP server listening', { address: this.config.httpAddress, port: this.httpPort });
 
-    await this.tsdbs.tenant(this.config.defaultTenant);
-    this.grpcServer = createStoreServer(
-      createSourceStore({
+    if (this.mode !== 'RouterOnly') await this.tsdbs.tenant(this.config.defaultTenant);
+    router.resumeSpills();
+    this.grpcServer = createStoreServer({
+      ...createSourceStore({
         componentType: 'receive',
         sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
       }),
-    );
+      writeable: { remoteWrite: (req) => this.writeForwarded(req) },
+    });
     await this.grpcServer.listen(this.config.grpcAddress);
     this.grpcPort = this.grpcServer.port;
     log.info('gRPC StoreAPI listening', { address: this.config.grpcAddress, port: this.grpcPort });
@@ -104,7 +161,7 @@ export class Receiver {
       backend: {
         ready: () => this.isReady,
         headSeries: (tenant) => this.headSeries(tenant),
-        write: (tenant, view) => this.writeLocal(tenant, view),
+        write: (tenant, view, replica) => this.route(tenant, view, replica),
       },
     });
     this.remoteWriteServer = rw;
@@ -121,9 +178,13 @@ export class Receiver {
     return this.isReady;
   }
 
-  /** External labels of a tenant: the --label flags plus the tenant label (spec 1.8). */
+  /**
+   * External labels of a tenant (spec 1.8): those of the hashring listing it, overridden by the
+   * --label flags, plus the tenant label.
+   */
   tenantLabels(tenant: string): Label[] {
-    const map = new Map(this.config.externalLabels.map((l) => [l.name, l.value]));
+    const map = new Map((this.hashring?.externalLabelsFor(tenant) ?? []).map((l) => [l.name, l.value]));
+    for (const l of this.config.externalLabels) map.set(l.name, l.value);
     map.set(this.config.tenantLabelName, tenant);
     return [...map]
       .map(([name, value]) => ({ name, value }))
@@ -135,6 +196,96 @@ export class Receiver {
     return db instanceof Promise ? 0 : db.head.numSeries;
   }
 
+  /** Whether every write spilled for a peer has been delivered to it. */
+  get spillsDrained(): boolean {
+    return this.router?.spillsDrained ?? true;
+  }
+
+  private createRouter(hasher: SeriesHasher): WriteRouter {
+    const c = this.config;
+    return new WriteRouter({
+      mode: this.mode,
+      localEndpoint: c.localEndpoint ?? '',
+      replicationFactor: c.replicationFactor ?? 1,
+      forwardTimeoutMs: c.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS,
+      maxBackoffMs: c.forwardMaxBackoffMs ?? DEFAULT_FORWARD_MAX_BACKOFF_MS,
+      spillRoot: spillRootOf(c.tsdbPath),
+      spillMaxBytes: c.spillMaxBytes ?? DEFAULT_SPILL_MAX_BYTES,
+      splitTenantLabel: this.splitLabel,
+      defaultTenant: c.defaultTenant,
+      hasher,
+      local: {
+        ready: () => this.isReady,
+        write: (view, byTenant, skipLabel) => this.writeTenants(view, byTenant, skipLabel),
+      },
+      logger: c.logger,
+      metrics: this.routerMetrics,
+    });
+  }
+
+  /** The hashrings of the flags; a file is watched, and a bad change keeps the last good rings. */
+  private async loadHashrings(hasher: SeriesHasher): Promise<void> {
+    const c = this.config;
+    const log = c.logger;
+    const build = { replicationFactor: c.replicationFactor ?? 1, defaultAlgorithm: c.hashringsAlgorithm };
+    if (c.hashringsFile) {
+      this.hashringsWatcher = await HashringsFileWatcher.start({
+        ...build,
+        path: c.hashringsFile,
+        hasher,
+        refreshIntervalMs: c.hashringsRefreshIntervalMs,
+        onChange: (u) => this.useHashring(u.hashring, u.configs, u.version),
+        onError: (err) =>
+          log.error('hashrings file change not applied; keeping the previous configuration', { err: err.message }),
+        onWarning: (message) => log.warn(message),
+      });
+    } else if (c.hashrings) {
+      const loaded = loadHashrings(c.hashrings, '--receive.hashrings', build, hasher);
+      for (const w of loaded.warnings) log.warn(w);
+      this.useHashring(loaded.hashring, loaded.configs, 1);
+    } else {
+      this.useHashring(MultiHashring.singleNode(c.localEndpoint ?? ''), [], 1);
+    }
+  }
+
+  private useHashring(hashring: MultiHashring, configs: readonly HashringConfig[], version: number): void {
+    const m = this.routerMetrics;
+    this.hashring = hashring;
+    this.router?.setHashring(hashring);
+    m.hashringVersion.set(version);
+    if (version > 1) m.hashringsFileChanges.inc();
+    m.hashringNodes.reset();
+    for (const c of configs) m.hashringNodes.set({ name: c.name }, c.endpoints.length);
+    const local = this.config.localEndpoint;
+    if (this.mode === 'RouterIngestor' && local && !hashring.hasEndpoint(local)) {
+      this.config.logger.warn('the local endpoint is in no hashring: this receiver stores nothing itself', {
+        local_endpoint: local,
+      });
+    }
+    this.config.logger.info('hashring configuration in use', { version, endpoints: hashring.endpoints.length });
+  }
+
+  /** The remote-write backend: routes the request and turns a failed quorum into its status. */
+  private async route(tenant: string, view: WriteRequestView, replica: number): Promise<WriteReport> {
+    const outcome = await this.router!.write(tenant, view, replica);
+    if (outcome.failure) throw new HttpError(httpStatusOf(outcome.failure), outcome.failure.message);
+    return outcome.report ?? new WriteReport();
+  }
+
+  /** `thanos.WriteableStore/RemoteWrite`: failure causes become gRPC codes (spec 1.6). */
+  private async writeForwarded(req: Parameters<WriteRouter['writeForwarded']>[0]): Promise<void> {
+    const outcome = await this.router!.writeForwarded(req);
+    if (outcome.failure) throw grpcError(outcome.failure);
+    const report = outcome.report;
+    if (report?.failed) {
+      throw grpcError(
+        report.status === 409
+          ? { kind: 'conflict', message: report.message() }
+          : { kind: 'other', status: report.status, message: report.message() },
+      );
+    }
+  }
+
   /** Writes every series of `view` to its tenant's TSDB (after the split-tenant label). */
   async writeLocal(requestTenant: string, view: WriteRequestView): Promise<WriteReport> {
     let assignment;
@@ -144,12 +295,21 @@ export class Receiver {
       if (err instanceof InvalidSplitTenantError) throw new HttpError(400, err.message);
       throw err;
     }
+    return this.writeTenants(view, assignment.byTenant, assignment.skipLabel);
+  }
+
+  /** Writes the given series of `view` to their tenants' TSDBs, one commit per tenant. */
+  private async writeTenants(
+    view: WriteRequestView,
+    byTenant: ReadonlyMap<string, number[]>,
+    skipLabel: Int32Array | undefined,
+  ): Promise<WriteReport> {
     const total = new WriteReport();
     const maxValidTime = this.config.tooFarInFutureMs > 0 ? Date.now() + this.config.tooFarInFutureMs : Infinity;
-    for (const [tenant, series] of assignment.byTenant) {
+    for (const [tenant, series] of byTenant) {
       const db = await this.tsdbs.tenant(tenant);
       const started = process.hrtime.bigint();
-      const report = ingestSeries(db, view, series, assignment.skipLabel, {
+      const report = ingestSeries(db, view, series, skipLabel, {
         maxValidTime,
         headSeriesLimit: limitsFor(this.config.limits, tenant).headSeriesLimit,
       });
@@ -234,11 +394,28 @@ export class Receiver {
   async stop(): Promise<void> {
     this.isReady = false;
     clearInterval(this.maintenanceTimer);
+    this.hashringsWatcher?.close();
     await this.remoteWriteServer?.close();
+    await this.router?.close();
     await this.maintenanceRun;
     if (this.config.flushOnShutdown ?? true) await this.maintainOnce(true);
     await this.grpcServer?.stop(5000);
     await this.tsdbs.close();
     await this.httpServer?.close();
+  }
+}
+
+function grpcError(failure: ReplicaFailure): StoreApiError {
+  switch (failure.kind) {
+    case 'notReady':
+    case 'unavailable':
+      return new StoreApiError(GrpcStatus.UNAVAILABLE, failure.message);
+    case 'conflict':
+      return new StoreApiError(GrpcStatus.ALREADY_EXISTS, failure.message);
+    default:
+      return new StoreApiError(
+        failure.status === 400 ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL,
+        failure.message,
+      );
   }
 }

@@ -35,7 +35,8 @@ export function disjointChunks(series: TsdbSeries, mint: number, maxt: number): 
     for (const c of part.chunks) {
       if (c.maxTime < mint || c.minTime > maxt || c.maxTime <= lastMaxT) continue;
       let chunk: TimedChunk | undefined = c;
-      if (c.minTime <= lastMaxT || part.deleted.length > 0) chunk = reencodeChunk(c.chunk, lastMaxT + 1, c.maxTime, part.deleted);
+      if (c.minTime <= lastMaxT || part.deleted.length > 0)
+        chunk = reencodeChunk(c.chunk, lastMaxT + 1, c.maxTime, part.deleted);
       if (!chunk) continue;
       out.push(chunk);
       lastMaxT = chunk.maxTime;

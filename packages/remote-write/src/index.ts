@@ -1,1 +1,11 @@
-export {};
+export { decodeWriteRequest, decodeRemoteWriteBody } from './write-request-decoder';
+export { WriteRequestView } from './write-request-view';
+export type { Label, WriteRequestColumns } from './write-request-view';
+export { encodeWriteRequest, encodeWriteRequestFromView, MetricType } from './write-request-encoder';
+export type { ExemplarInput, MetricMetadataInput, TimeSeriesInput, WriteRequestInput } from './write-request-encoder';
+export { compressSnappyBlock, decompressSnappyBlock, snappyDecodedLength, DEFAULT_MAX_DECODED_BYTES } from './snappy';
+export { hashLabels, hashViewSeries, thanosSeriesHash, thanosSeriesHashInput, xxhash64 } from './label-hash';
+export { RemoteWriteClient, RemoteWriteTimeoutError } from './client';
+export type { RemoteWriteClientOptions, RemoteWriteResponse, RemoteWriteSendOptions } from './client';
+export { RemoteWriteError, SnappyDecodeError, WriteRequestDecodeError, WriteRequestTooLargeError } from './errors';
+export type { WriteRequestDecodeErrorCode } from './errors';

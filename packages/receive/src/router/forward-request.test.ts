@@ -1,0 +1,69 @@
+import { decodeWriteRequest as decodeRemoteWrite, encodeWriteRequest, hashViewSeries } from '@thanos-ts/remote-write';
+import { decodeWriteRequest } from '@thanos-ts/storepb';
+import { describe, expect, it } from 'vitest';
+import { createSeriesHasher } from '../hashring/index';
+import { assignTenants } from '../ingest';
+import { encodeForwardRequest } from './forward-request';
+
+const STALE = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0];
+
+const request = decodeRemoteWrite(
+  encodeWriteRequest({
+    timeseries: [
+      {
+        labels: [
+          { name: '__name__', value: 'up' },
+          { name: 'job', value: 'a' },
+        ],
+        timestamps: [1, 2],
+        values: Float64Array.of(1, STALE),
+      },
+      {
+        labels: [
+          { name: '__name__', value: 'up' },
+          { name: 'receive_cluster', value: 'east' },
+          { name: 'zone', value: 'ü' },
+        ],
+        timestamps: [3],
+        values: Float64Array.of(-0),
+        exemplars: [{ labels: [{ name: 'trace_id', value: 'x' }], value: 2, timestamp: 3 }],
+      },
+    ],
+  }),
+);
+
+describe('encodeForwardRequest', () => {
+  it('forwards series per tenant with the replica, without the split-tenant label, values bit-exact', () => {
+    const { byTenant, skipLabel } = assignTenants(request, 'main', new TextEncoder().encode('receive_cluster'), () => true);
+    const groups = [...byTenant].map(([tenant, series]) => ({ tenant, series }));
+    const decoded = decodeWriteRequest(encodeForwardRequest(request, groups, skipLabel, 2));
+    expect(decoded.replica).toBe(2);
+    expect(decoded.timeseries).toEqual([]);
+    expect(decoded.timeseriesTenantData.map((t) => t.tenant)).toEqual(['main', 'east']);
+    const [main, east] = decoded.timeseriesTenantData.map((t) => t.timeseries[0]);
+    expect(main.labels).toEqual([
+      { name: '__name__', value: 'up' },
+      { name: 'job', value: 'a' },
+    ]);
+    expect([...main.timestamps]).toEqual([1, 2]);
+    expect(new BigUint64Array(main.values.buffer)[1]).toBe(0x7ff0000000000002n);
+    expect(east.labels).toEqual([
+      { name: '__name__', value: 'up' },
+      { name: 'zone', value: 'ü' },
+    ]);
+    expect(east.exemplars).toEqual([{ labels: [{ name: 'trace_id', value: 'x' }], value: 2, timestamp: 3 }]);
+  });
+
+  it('hashes series with the hashring hasher exactly as hashViewSeries does', async () => {
+    const hasher = await createSeriesHasher();
+    for (let s = 0; s < request.seriesCount; s++) {
+      hasher.begin('tenant-a');
+      for (let l = request.seriesLabelStart[s]; l < request.seriesLabelStart[s + 1]; l++) {
+        const r = request.labelRefs;
+        hasher.addLabelUtf8(request.buffer, r[4 * l], r[4 * l + 1], r[4 * l + 2], r[4 * l + 3]);
+      }
+      expect(hasher.digest()).toBe(hashViewSeries(request, s, 'tenant-a'));
+      expect(hasher.hash('tenant-a', request.seriesLabels(s))).toBe(hashViewSeries(request, s, 'tenant-a'));
+    }
+  });
+});

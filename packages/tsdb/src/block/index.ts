@@ -1,0 +1,11 @@
+export { writeBlock, BlockWriteError, TMP_FOR_CREATION_SUFFIX, CHUNKS_DIRNAME, INDEX_FILENAME } from './writer';
+export type { BlockSeries, WriteBlockOptions } from './writer';
+export { writeBlockFromSamples } from './from-samples';
+export type { SampleSeries, WriteBlockFromSamplesOptions } from './from-samples';
+export { chunksForBlock, reencodeChunk } from './trim';
+export type { TimedChunk } from './trim';
+export { headBlockSeries, headSymbols, writeHeadBlock } from './head-series';
+export { Block } from './reader';
+export type { BlockSources } from './reader';
+export { backfillOpenMetrics, blockDurationForBackfill, BackfillError } from './backfill';
+export type { BackfillOptions } from './backfill';

@@ -1,0 +1,6 @@
+export { Series, SeriesIterator } from './series';
+export type { SeriesPart, SampleArrays } from './series';
+export { BlockQuerier, HeadQuerier } from './querier';
+export type { Querier } from './querier';
+export { MergeQuerier, mergeSeriesSets } from './merge';
+export { ReadOnlyDb, BlockOpenError, openBlocks, blockDirNames } from './db';

@@ -1,0 +1,56 @@
+import type { Block } from '../block/reader';
+import { coveredByOneInterval, type TimedChunk } from '../block/trim';
+import type { Head } from '../head';
+import type { Matcher } from '../labels';
+import { Series } from './series';
+
+/** Selects series by label matchers and an inclusive time range, in label order. */
+export interface Querier {
+  select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series>;
+}
+
+/** Series entries fetched from the index per read batch. */
+const SERIES_BATCH = 256;
+
+/**
+ * Queries one persisted block: postings from the index, then per series the chunks that
+ * overlap the range and are not entirely deleted; tombstones are applied when iterating.
+ */
+export class BlockQuerier implements Querier {
+  constructor(readonly block: Block) {}
+
+  async *select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series> {
+    const { index, chunks: reader, tombstones, syncChunks } = this.block;
+    const refs = await index.postingsForMatchers(matchers);
+    for (let start = 0; start < refs.length; start += SERIES_BATCH) {
+      const batch = Array.from({ length: Math.min(SERIES_BATCH, refs.length - start) }, (_, i) => refs[start + i]);
+      const entries = await index.seriesMany(batch);
+      for (let i = 0; i < entries.length; i++) {
+        const deleted = tombstones.get(batch[i]);
+        const metas = entries[i].chunks.filter(
+          (m) => m.maxt >= mint && m.mint <= maxt && !coveredByOneInterval(m.mint, m.maxt, deleted),
+        );
+        if (metas.length === 0) continue;
+        const chunks: TimedChunk[] = syncChunks
+          ? metas.map((m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref) }))
+          : await Promise.all(
+              metas.map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref) })),
+            );
+        yield new Series(entries[i].labels, [{ chunks, deleted }], mint, maxt);
+      }
+    }
+  }
+}
+
+/** Queries the in-memory head; its tombstones are applied when iterating. */
+export class HeadQuerier implements Querier {
+  constructor(readonly head: Head) {}
+
+  async *select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series> {
+    for (const s of await this.head.select(matchers, mint, maxt)) {
+      const deleted = this.head.deletedIntervals(s.ref);
+      const chunks = s.chunks(mint, maxt).filter((c) => !coveredByOneInterval(c.minTime, c.maxTime, deleted));
+      if (chunks.length > 0) yield new Series(s.labels, [{ chunks, deleted }], mint, maxt);
+    }
+  }
+}
