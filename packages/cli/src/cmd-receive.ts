@@ -5,7 +5,15 @@ import { sortLabels } from '@thanos-ts/tsdb';
 import type { Command } from './command';
 import { UsageError, type FlagValues } from './flags';
 import { Registry } from 'prom-client';
-import { bucketFromFlags, grpcFlag, httpFlag, logFlags, loggerFromFlags, objstoreFlags, parseLabelFlag } from './service-flags';
+import {
+  bucketFromFlags,
+  grpcFlag,
+  httpFlag,
+  logFlags,
+  loggerFromFlags,
+  objstoreFlags,
+  parseLabelFlag,
+} from './service-flags';
 
 function limitsFromFlags(flags: FlagValues): WriteLimits {
   const file = flags['receive.limits-config-file'] as string | undefined;
