@@ -129,73 +129,75 @@ async function main(): Promise<void> {
   const made = promtool(['tsdb', 'create-blocks-from', 'openmetrics', omFile, join(dir.path, 'prom', 'data')]);
   if (made.status !== 0) throw new Error(made.stderr);
   const prometheus = await startPrometheus({ dir: join(dir.path, 'prom') });
+  const stops: Array<() => Promise<unknown>> = [() => prometheus.kill()];
+  try {
+    const receiver = new Receiver({
+      remoteWriteAddress: '127.0.0.1:0',
+      httpAddress: '127.0.0.1:0',
+      grpcAddress: '127.0.0.1:0',
+      tsdbPath: join(dir.path, 'receive'),
+      blockDurationMs: 2 * 3600_000,
+      walCompression: true,
+      walFsync: false,
+      tooFarInFutureMs: 0,
+      externalLabels: [{ name: 'replica', value: 'r0' }],
+      tenantHeader: 'THANOS-TENANT',
+      defaultTenant: 'default-tenant',
+      tenantLabelName: 'tenant_id',
+      splitTenantLabelName: '',
+      replicaHeader: 'THANOS-REPLICA',
+      limits: noLimits,
+      logger: quiet,
+    });
+    await receiver.start();
+    stops.push(() => receiver.stop());
+    await remoteWrite(receiver, series);
 
-  const receiver = new Receiver({
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
-    grpcAddress: '127.0.0.1:0',
-    tsdbPath: join(dir.path, 'receive'),
-    blockDurationMs: 2 * 3600_000,
-    walCompression: true,
-    walFsync: false,
-    tooFarInFutureMs: 0,
-    externalLabels: [{ name: 'replica', value: 'r0' }],
-    tenantHeader: 'THANOS-TENANT',
-    defaultTenant: 'default-tenant',
-    tenantLabelName: 'tenant_id',
-    splitTenantLabelName: '',
-    replicaHeader: 'THANOS-REPLICA',
-    limits: noLimits,
-    logger: quiet,
-  });
-  await receiver.start();
-  await remoteWrite(receiver, series);
+    let last = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };
+    const querier = new Querier({
+      httpAddress: '127.0.0.1:0',
+      endpoints: [`127.0.0.1:${receiver.grpcPort}`],
+      replicaLabels: ['replica', 'tenant_id'],
+      logger: quiet,
+      onQueryTiming: (t) => (last = t),
+    });
+    await querier.start();
+    stops.push(() => querier.stop());
 
-  let last = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };
-  const querier = new Querier({
-    httpAddress: '127.0.0.1:0',
-    endpoints: [`127.0.0.1:${receiver.grpcPort}`],
-    replicaLabels: ['replica', 'tenant_id'],
-    logger: quiet,
-    onQueryTiming: (t) => (last = t),
-  });
-  await querier.start();
+    const params = (q: string) =>
+      new URLSearchParams({ query: q, start: String(START / 1000 + 600), end: String(END / 1000), step: '60' });
+    const timed = async (url: string) => {
+      const t0 = performance.now();
+      const res = await fetch(url);
+      const body = (await res.json()) as { status: string; data?: { result: unknown[] }; error?: string };
+      if (body.status !== 'success') throw new Error(`${url}: ${body.error}`);
+      return { ms: performance.now() - t0, n: body.data!.result.length };
+    };
 
-  const params = (q: string) =>
-    new URLSearchParams({ query: q, start: String(START / 1000 + 600), end: String(END / 1000), step: '60' });
-  const timed = async (url: string) => {
-    const t0 = performance.now();
-    const res = await fetch(url);
-    const body = (await res.json()) as { status: string; data?: { result: unknown[] }; error?: string };
-    if (body.status !== 'success') throw new Error(`${url}: ${body.error}`);
-    return { ms: performance.now() - t0, n: body.data!.result.length };
-  };
-
-  const rows: string[] = [
-    '| query | result series | ours total ms | fan-out ms | decode+dedup ms | eval ms | Prometheus ms |',
-    '|---|---|---|---|---|---|---|',
-  ];
-  for (const q of QUERIES) {
-    const ours: Array<typeof last & { ms: number }> = [];
-    const theirs: number[] = [];
-    let n = 0;
-    for (let r = 0; r < RUNS; r++) {
-      const a = await timed(`http://127.0.0.1:${querier.httpPort}/api/v1/query_range?${params(q)}`);
-      ours.push({ ...last, ms: a.ms });
-      n = a.n;
-      theirs.push((await timed(`${prometheus.url}/api/v1/query_range?${params(q)}`)).ms);
+    const rows: string[] = [
+      '| query | result series | ours total ms | fan-out ms | decode+dedup ms | eval ms | Prometheus ms |',
+      '|---|---|---|---|---|---|---|',
+    ];
+    for (const q of QUERIES) {
+      const ours: Array<typeof last & { ms: number }> = [];
+      const theirs: number[] = [];
+      let n = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const a = await timed(`http://127.0.0.1:${querier.httpPort}/api/v1/query_range?${params(q)}`);
+        ours.push({ ...last, ms: a.ms });
+        n = a.n;
+        theirs.push((await timed(`${prometheus.url}/api/v1/query_range?${params(q)}`)).ms);
+      }
+      const pick = (f: (x: (typeof ours)[number]) => number) => median(ours.map(f)).toFixed(0);
+      rows.push(
+        `| \`${q}\` | ${n} | ${pick((x) => x.ms)} | ${pick((x) => x.fanOutMs)} | ${pick((x) => x.decodeMs)} | ${pick((x) => x.evalMs)} | ${median(theirs).toFixed(0)} |`,
+      );
     }
-    const pick = (f: (x: (typeof ours)[number]) => number) => median(ours.map(f)).toFixed(0);
-    rows.push(
-      `| \`${q}\` | ${n} | ${pick((x) => x.ms)} | ${pick((x) => x.fanOutMs)} | ${pick((x) => x.decodeMs)} | ${pick((x) => x.evalMs)} | ${median(theirs).toFixed(0)} |`,
-    );
+    console.log(rows.join('\n'));
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    dir.cleanup();
   }
-  console.log(rows.join('\n'));
-
-  await querier.stop();
-  await receiver.stop();
-  await prometheus.kill();
-  dir.cleanup();
 }
 
 await main();

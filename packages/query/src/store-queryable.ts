@@ -1,0 +1,282 @@
+// A PromQL Queryable over StoreAPI endpoints: every select fans out to the stores whose
+// time range and external labels can match, merges their sorted series, decodes chunks
+// into typed arrays and deduplicates HA replicas (spec/thanos.md §4).
+import {
+  QueryCanceledError,
+  QueryTimeoutError,
+  type LabelMatcher as PromMatcher,
+  type Labels,
+  type Querier,
+  type Queryable,
+  type SelectHints,
+  type StorageSeries,
+} from '@thanos-ts/promql';
+import {
+  compareLabels,
+  compareUtf8,
+  isCounterFunction,
+  mergeSeriesSets,
+  PartialResponseStrategy,
+  matcherToString,
+  splitOverlappingChunks,
+  stripReplicaLabels,
+  toLabelMatchers,
+  type AggrChunk,
+  type Label,
+  type Matcher,
+  type Series,
+  type SeriesRequestInit,
+} from '@thanos-ts/storepb';
+import { decodeChunks } from './chunk-decode';
+import { storeFailure, storesFor, type Endpoint } from './endpoints';
+import type { QueryMetrics } from './metrics';
+import { mergeReplicas, type DedupFunc, type ReplicaSamples, type ServedRange } from './replica-merge';
+
+export interface StoreQueryOptions {
+  replicaLabels: string[];
+  /** Dedup is active only when this is set and replica labels are given. */
+  dedup: boolean;
+  dedupFunc: DedupFunc;
+  /** Store failures become warnings (true) or fail the request (false). */
+  partialResponse: boolean;
+  /** Aborts all store calls; its reason tells a timeout (TimeoutError) from a cancellation. */
+  signal?: AbortSignal;
+  /** Deadline of each store call (0: none). */
+  storeTimeoutMs?: number;
+  /** Record which replica served which time range of each deduplicated series. */
+  explain?: boolean;
+  metrics?: QueryMetrics;
+}
+
+/** A store failed while partial responses were disabled. */
+export class StoreFailedError extends Error {
+  override readonly name = 'StoreFailedError';
+
+  constructor(
+    readonly store: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One entry of the `explain=dedup` note. */
+export interface DedupExplanation {
+  selector: string;
+  labels: Label[];
+  ranges: ServedRange[];
+}
+
+/** Where time went, summed over all selects of a request (for benchmarks and logs). */
+export interface FetchTiming {
+  fanOutMs: number;
+  decodeMs: number;
+  series: number;
+  samples: number;
+}
+
+function formatLabels(ls: readonly Label[]): string {
+  return `{${ls.map((l) => `${l.name}=${JSON.stringify(l.value)}`).join(', ')}}`;
+}
+
+export class StoreQueryable implements Queryable {
+  readonly warnings: string[] = [];
+  readonly explanations: DedupExplanation[] = [];
+  readonly timing: FetchTiming = { fanOutMs: 0, decodeMs: 0, series: 0, samples: 0 };
+  private readonly replicaLabelSet: ReadonlySet<string>;
+
+  constructor(
+    private readonly endpoints: () => Endpoint[],
+    private readonly opts: StoreQueryOptions,
+  ) {
+    this.replicaLabelSet = new Set(opts.dedup ? opts.replicaLabels : []);
+  }
+
+  async querier(mint: number, maxt: number): Promise<Querier> {
+    return {
+      select: (_sort, hints, matchers) => this.select(hints, matchers),
+      labelNames: (matchers) => this.labelNames(mint, maxt, [matchers ?? []]),
+      labelValues: (name, matchers) => this.labelValues(name, mint, maxt, [matchers ?? []]),
+      close: async () => {},
+    };
+  }
+
+  /** Series matching `matchers` with samples in [hints.start, hints.end], replicas merged. */
+  async select(hints: SelectHints, promMatchers: readonly PromMatcher[]): Promise<StorageSeries[]> {
+    const matchers = promMatchers.map(toMatcher);
+    const req: SeriesRequestInit = {
+      minTime: hints.start,
+      maxTime: hints.end,
+      matchers: toLabelMatchers(matchers),
+      partialResponseStrategy: this.strategy(),
+      queryHints: {
+        stepMillis: hints.step,
+        func: hints.func ? { name: hints.func } : undefined,
+        grouping: hints.grouping.length ? { by: hints.by, labels: hints.grouping } : undefined,
+        range: hints.range ? { millis: hints.range } : undefined,
+        projectionLabels: [],
+        projectionInclude: false,
+        seriesHashLabelName: '',
+      },
+    };
+    const perStore = await this.fetchSeries(req, matchers);
+    const started = performance.now();
+    const out: StorageSeries[] = [];
+    // Counter adjustment belongs to replica dedup; without it overlapping chunks merge plainly.
+    const counter = this.replicaLabelSet.size > 0 && isCounterFunction(hints.func);
+    const selector = `{${matchers.map(matcherToString).join(', ')}}`;
+    for await (const series of mergeSeriesSets(perStore.lists)) {
+      const replicas: ReplicaSamples[] = splitOverlappingChunks(series.chunks).map((chunks) => ({
+        replica: replicaNameOf(chunks, perStore.chunkReplica),
+        ...decodeChunks(chunks, hints.start, hints.end),
+      }));
+      const merged = mergeReplicas(replicas, { func: this.opts.dedupFunc, counter, explain: !!this.opts.explain });
+      if (merged.timestamps.length === 0) continue;
+      if (merged.ranges && replicas.length > 1) {
+        this.explanations.push({ selector, labels: series.labels, ranges: merged.ranges });
+      }
+      this.timing.samples += merged.timestamps.length;
+      out.push({ labels: series.labels as Labels, timestamps: merged.timestamps, values: merged.values });
+    }
+    this.timing.series += out.length;
+    this.timing.decodeMs += performance.now() - started;
+    return out;
+  }
+
+  /** Label sets of the series matching any of the matcher sets (the /api/v1/series answer). */
+  async seriesLabels(mint: number, maxt: number, matcherSets: Matcher[][]): Promise<Label[][]> {
+    const found = new Map<string, Label[]>();
+    for (const matchers of matcherSets) {
+      const req: SeriesRequestInit = {
+        minTime: mint,
+        maxTime: maxt,
+        matchers: toLabelMatchers(matchers),
+        skipChunks: true,
+        partialResponseStrategy: this.strategy(),
+      };
+      const { lists } = await this.fetchSeries(req, matchers);
+      for (const list of lists) for (const s of list) found.set(formatLabels(s.labels), s.labels);
+    }
+    return [...found.values()].sort(compareLabels);
+  }
+
+  async labelNames(start: number, end: number, matcherSets: Matcher[][]): Promise<string[]> {
+    const lists = await Promise.all(
+      matcherSets.map((matchers) =>
+        this.fanOut('LabelNames', matchers, start, end, async (e, signal, timeoutMs) => {
+          const r = await e.client.labelNames(
+            { start, end, matchers: toLabelMatchers(matchers), partialResponseStrategy: this.strategy() },
+            { signal, timeoutMs },
+          );
+          for (const w of r.warnings) this.warnings.push(`${e.name}: ${w}`);
+          return r.names;
+        }),
+      ),
+    );
+    const names = new Set(lists.flat(2));
+    for (const r of this.replicaLabelSet) names.delete(r);
+    return [...names].sort(compareUtf8);
+  }
+
+  async labelValues(name: string, start: number, end: number, matcherSets: Matcher[][]): Promise<string[]> {
+    if (this.replicaLabelSet.has(name)) return [];
+    const lists = await Promise.all(
+      matcherSets.map((matchers) =>
+        this.fanOut('LabelValues', matchers, start, end, async (e, signal, timeoutMs) => {
+          const r = await e.client.labelValues(
+            { label: name, start, end, matchers: toLabelMatchers(matchers), partialResponseStrategy: this.strategy() },
+            { signal, timeoutMs },
+          );
+          for (const w of r.warnings) this.warnings.push(`${e.name}: ${w}`);
+          return r.values;
+        }),
+      ),
+    );
+    return [...new Set(lists.flat(2))].sort(compareUtf8);
+  }
+
+  private strategy() {
+    return this.opts.partialResponse ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+  }
+
+  /**
+   * Streams Series from every eligible store into per-store lists sorted by label set
+   * with replica labels removed; remembers each chunk's replica for explanations.
+   */
+  private async fetchSeries(req: SeriesRequestInit, matchers: Matcher[]) {
+    const chunkReplica = new WeakMap<AggrChunk, string>();
+    const started = performance.now();
+    const lists = await this.fanOut('Series', matchers, req.minTime, req.maxTime, async (e, signal, timeoutMs) => {
+      const got: Series[] = [];
+      for await (const r of e.client.series(req, { signal, timeoutMs })) {
+        if (r.type === 'series') got.push(r.series);
+        else if (r.type === 'warning') this.warnings.push(`${e.name}: ${r.warning}`);
+      }
+      return this.prepareStoreSeries(e.name, got, chunkReplica);
+    });
+    this.timing.fanOutMs += performance.now() - started;
+    return { lists, chunkReplica };
+  }
+
+  private prepareStoreSeries(store: string, got: Series[], chunkReplica: WeakMap<AggrChunk, string>): Series[] {
+    for (const s of got) {
+      const replica = s.labels.filter((l) => this.replicaLabelSet.has(l.name));
+      const name = replica.length ? `${formatLabels(replica)} @ ${store}` : store;
+      for (const c of s.chunks) chunkReplica.set(c, name);
+    }
+    return this.replicaLabelSet.size ? stripReplicaLabels(got, this.replicaLabelSet) : got;
+  }
+
+  /**
+   * Calls every store that can hold matching data, in parallel. A failing store becomes a
+   * warning naming it (partial response) or fails the whole call.
+   */
+  private async fanOut<T>(
+    method: string,
+    matchers: Matcher[],
+    mint: number,
+    maxt: number,
+    call: (e: Endpoint, signal: AbortSignal | undefined, timeoutMs: number | undefined) => Promise<T>,
+  ): Promise<T[]> {
+    const stores = storesFor(this.endpoints(), matchers, mint, maxt);
+    const signal = this.opts.signal;
+    const timeoutMs = this.opts.storeTimeoutMs || undefined;
+    const pending = new Set(stores.map((s) => s.name));
+    const results = await Promise.all(
+      stores.map(async (e): Promise<T | undefined> => {
+        const started = performance.now();
+        try {
+          const r = await call(e, signal, timeoutMs);
+          this.opts.metrics?.storeDuration.observe({ store: e.name, method }, (performance.now() - started) / 1000);
+          return r;
+        } catch (err) {
+          if (signal?.aborted) throw abortError(signal, `fetching ${method} from stores`, pending);
+          this.opts.metrics?.storeFailures.inc({ store: e.name, method });
+          const msg = storeFailure(e.name, err);
+          if (!this.opts.partialResponse) throw new StoreFailedError(e.name, msg);
+          this.warnings.push(msg);
+          return undefined;
+        } finally {
+          pending.delete(e.name);
+        }
+      }),
+    );
+    return results.filter((r): r is Awaited<T> => r !== undefined);
+  }
+}
+
+function abortError(signal: AbortSignal, where: string, pending: ReadonlySet<string>): Error {
+  const waiting = pending.size ? ` (still waiting for ${[...pending].join(', ')})` : '';
+  const reason = signal.reason as { name?: string } | undefined;
+  return reason?.name === 'TimeoutError'
+    ? new QueryTimeoutError(`${where}${waiting}`)
+    : new QueryCanceledError(`${where}${waiting}`);
+}
+
+function toMatcher(m: PromMatcher): Matcher {
+  return { type: m.type, name: m.name, value: m.value };
+}
+
+function replicaNameOf(chunks: AggrChunk[], names: WeakMap<AggrChunk, string>): string {
+  return [...new Set(chunks.map((c) => names.get(c) ?? '?'))].join(' + ');
+}
