@@ -1,14 +1,16 @@
+import { allInOneCommand } from './cmd-all-in-one';
 import type { Command } from './command';
 import { promqlToolCommand } from './tools-promql';
 import { bucketToolCommand } from './tools-bucket';
 import { tsdbToolCommand } from './tools-tsdb';
 import { receiveCommand } from './cmd-receive';
+import { queryCommand } from './cmd-query';
 
 /** Commands under `thanos-ts tools`; each area (tsdb, bucket, promql) adds its group here. */
 export const toolCommands: Command[] = [promqlToolCommand, bucketToolCommand, tsdbToolCommand];
 
 /** Top-level service commands (`receive`, `store`, `compact`, `query`, `all-in-one`). */
-export const serviceCommands: Command[] = [receiveCommand];
+export const serviceCommands: Command[] = [receiveCommand, queryCommand];
 
 export const rootCommand: Command = {
   name: 'thanos-ts',
@@ -16,6 +18,7 @@ export const rootCommand: Command = {
   flags: [],
   subcommands: [
     ...serviceCommands,
+    allInOneCommand((name) => serviceCommands.some((c) => c.name === name)),
     {
       name: 'tools',
       summary: 'Tools for TSDB blocks, buckets and PromQL tests.',
