@@ -8,7 +8,10 @@ import {
   loadObjstoreConfig,
 } from '@thanos-ts/objstore';
 import type { BlockListing, BlockMeta } from '@thanos-ts/objstore';
+import { serveBucketWeb } from '@thanos-ts/compact';
+import { Registry } from 'prom-client';
 import type { Command } from './command';
+import { bucketFromFlags, httpFlag, logFlags, loggerFromFlags } from './service-flags';
 import type { FlagSpec, FlagValues } from './flags';
 import { UsageError } from './flags';
 
@@ -333,9 +336,37 @@ const inspectCommand: Command = {
   },
 };
 
+const webCommand: Command = {
+  name: 'web',
+  summary: 'Web interface for the remote storage bucket: a timeline of blocks per group and resolution.',
+  flags: [
+    ...objstoreFlags,
+    ...logFlags,
+    { ...httpFlag, help: 'Listen host:port for the bucket UI.' },
+    {
+      name: 'deduplication.replica-label',
+      kind: 'strings',
+      help: 'Replica labels removed when grouping blocks (as the compactor does).',
+    },
+  ],
+  run: async (flags) => {
+    const logger = loggerFromFlags(flags, 'bucket-web');
+    const registry = new Registry();
+    const bucket = bucketFromFlags(flags, logger, registry);
+    if (!bucket) throw new UsageError('set --objstore.config or --objstore.config-file');
+    return serveBucketWeb({
+      bucket,
+      logger,
+      registry,
+      httpAddress: flags['http-address'] as string,
+      replicaLabels: flags['deduplication.replica-label'] as string[],
+    });
+  },
+};
+
 export const bucketToolCommand: Command = {
   name: 'bucket',
-  summary: 'Bucket utility commands: list and inspect the blocks of an object store.',
+  summary: 'Bucket utility commands: list and inspect the blocks of an object store, or browse them in a web UI.',
   flags: [],
-  subcommands: [lsCommand, inspectCommand],
+  subcommands: [lsCommand, inspectCommand, webCommand],
 };
