@@ -222,6 +222,20 @@ describe('storage interface', () => {
     expect(seen[0].matchers.map((m) => `${m.name}${m.type}${m.value}`)).toEqual(['__name__=x']);
   });
 
+  it('breaks topk/bottomk ties in label order whatever order the store returns series in', async () => {
+    // Inserted out of label order; Prometheus's TSDB would return i1, i10, i2, i3.
+    const store = storeWith(['i3', 'i10', 'i2', 'i1'].map((instance) => [{ __name__: 'up', instance }, [1, 1]]));
+    const instances = (v: QueryValue) =>
+      v.type === 'vector' ? v.samples.map((s) => labelsToRecord(s.metric).instance) : [];
+    expect(instances((await engine.instantQuery(store, 'topk(2, up)', 60_000)).value)).toEqual(['i1', 'i10']);
+    expect(instances((await engine.instantQuery(store, 'bottomk(1, up)', 60_000)).value)).toEqual(['i1']);
+    const range = (await engine.rangeQuery(store, 'topk(2, up)', 0, 60_000, 60_000)).value;
+    expect(range.type === 'matrix' && range.series.map((s) => labelsToRecord(s.metric).instance)).toEqual([
+      'i1',
+      'i10',
+    ]);
+  });
+
   it('keeps stale-marker bits and rejects out-of-order appends in MemorySeriesStore', async () => {
     const store = new MemorySeriesStore();
     store.append(L({ __name__: 'm', job: 'a' }), 0, 1);

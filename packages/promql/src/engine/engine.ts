@@ -178,7 +178,7 @@ export class Engine {
       try {
         for (const n of needs) {
           checkCancelled('query preparation');
-          data.set(n.vs, await querier.select(false, n.hints, n.vs.matchers));
+          data.set(n.vs, sortedByLabels(await querier.select(false, n.hints, n.vs.matchers)));
         }
       } finally {
         await querier.close();
@@ -193,6 +193,20 @@ export class Engine {
     };
     return new Evaluator(start, end, step, settings).eval(expr);
   }
+}
+
+/**
+ * Prometheus's TSDB hands the engine series in label order even when it asks for no sorting, and
+ * tie-breaking depends on it (which of equal values topk/bottomk keep, the order of sort() ties):
+ * sort unless the store already did.
+ */
+function sortedByLabels(series: StorageSeries[]): StorageSeries[] {
+  for (let i = 1; i < series.length; i++) {
+    if (compareLabels(series[i - 1].labels, series[i].labels) > 0) {
+      return [...series].sort((a, b) => compareLabels(a.labels, b.labels));
+    }
+  }
+  return series;
 }
 
 function toRangeSeries(metric: RangeSeries['metric'], t: Float64Array, v: Float64Array): RangeSeries {

@@ -2,7 +2,7 @@
 // following the structure of Prometheus 2.42's evaluator: every instant-vector expression
 // evaluates to a set of series with one point per step where it has a value.
 
-import { dropMetricName, labelsKey, type Labels } from '../labels';
+import { dropMetricName, EMPTY_LABELS, labelsKey, type Labels } from '../labels';
 import {
   exprType,
   unwrapParens,
@@ -27,8 +27,17 @@ import {
   vectorScalarBinop,
   vectorUnless,
 } from './binary';
-import { absentLabels, FUNCTION_IMPLS, type CallContext, type FuncArg, type RangeWindow } from './functions';
+import {
+  absentLabels,
+  FUNCTION_IMPLS,
+  windowReducerOf,
+  type CallContext,
+  type FuncArg,
+  type RangeWindow,
+} from './functions';
 import { EvalError, PointBuffer, TooManySamplesError, type EvalSeries, type Sample } from './types';
+
+const EMPTY_POINTS = new Float64Array(0);
 
 export interface EvalSettings {
   lookbackDelta: number;
@@ -428,10 +437,30 @@ export class Evaluator {
     const keepName = e.func.name === 'last_over_time';
     const mat: EvalSeries[] = [];
     const vals: FuncArg[] = args.map(() => undefined);
+    const reducer = windowReducerOf(impl);
+    // One window object per call, refilled at every step: functions only read it during the call.
+    const window: RangeWindow = {
+      metric: EMPTY_LABELS,
+      t: EMPTY_POINTS,
+      v: EMPTY_POINTS,
+      lo: 0,
+      hi: 0,
+      rangeStart: 0,
+      rangeEnd: 0,
+      range,
+    };
+    vals[matrixIdx] = window;
     for (const s of source) {
       this.settings.checkCancelled('expression evaluation');
+      window.metric = s.metric;
+      window.t = s.t;
+      window.v = s.v;
       const metric = keepName ? s.metric : dropMetricName(s.metric);
       const points = new PointBuffer(4);
+      const n = s.t.length;
+      // Window bounds only move forward from step to step, so the indices advance instead of searching.
+      let lo = 0;
+      let hi = 0;
       let step = -1;
       for (let ts = this.start; ts <= this.end; ts += this.interval) {
         step++;
@@ -441,21 +470,22 @@ export class Evaluator {
         }
         const maxt = (mods.timestamp ?? ts) - mods.offset;
         const mint = maxt - range;
-        const lo = lowerBound(s.t, mint);
-        const hi = upperBound(s.t, maxt);
+        while (lo < n && s.t[lo] < mint) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < n && s.t[hi] <= maxt) hi++;
         if (hi <= lo) continue;
-        const window: RangeWindow = {
-          metric: s.metric,
-          t: s.t.subarray(lo, hi),
-          v: s.v.subarray(lo, hi),
-          rangeStart: mint,
-          rangeEnd: maxt,
-          range,
-        };
-        vals[matrixIdx] = window;
+        window.lo = lo;
+        window.hi = hi;
+        window.rangeStart = mint;
+        window.rangeEnd = maxt;
         ctx.ts = ts;
-        const res = impl(vals, ctx);
-        if (res.length > 0) points.push(ts, res[0].v);
+        if (reducer) {
+          const v = reducer(window, vals, ctx);
+          if (v !== null) points.push(ts, v);
+        } else {
+          const res = impl(vals, ctx);
+          if (res.length > 0) points.push(ts, res[0].v);
+        }
       }
       if (points.n > 0) {
         this.addSamples(points.n);

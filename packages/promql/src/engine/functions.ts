@@ -19,11 +19,16 @@ import { compileAnchoredRegex, expandTemplate } from '../parser/regex';
 import { goAcos, goAsin, goAtan, goCos, goLog10, goLog2, goSin, goTan } from './gomath';
 import { EvalError, type Sample } from './types';
 
-/** The samples of one series inside a range window, plus the window bounds (ms, inclusive). */
+/**
+ * The samples of one series inside a range window: indices [lo, hi) of the series' arrays (not
+ * copies, so the evaluator allocates nothing per step), plus the window bounds (ms, inclusive).
+ */
 export interface RangeWindow {
   metric: Labels;
   t: Float64Array;
   v: Float64Array;
+  lo: number;
+  hi: number;
   rangeStart: number;
   rangeEnd: number;
   /** Selector range in ms. */
@@ -31,6 +36,9 @@ export interface RangeWindow {
 }
 
 export type FuncArg = Sample[] | RangeWindow | undefined;
+
+const windowTimes = (w: RangeWindow): Float64Array => w.t.subarray(w.lo, w.hi);
+const windowValues = (w: RangeWindow): Float64Array => w.v.subarray(w.lo, w.hi);
 
 export interface CallContext {
   /** Evaluation timestamp of this step (ms). */
@@ -70,36 +78,50 @@ function simple(f: (v: number) => number): FunctionImpl {
   return (vals) => vec(vals[0]).map((s) => ({ metric: dropMetricName(s.metric), t: s.t, v: f(s.v) }));
 }
 
+/** Reduces one range window to a value, or null for no output at this step. */
+export type WindowReducer = (w: RangeWindow, vals: FuncArg[], ctx: CallContext) => number | null;
+
+/** Range functions that reduce each window to one value expose the reducer to skip per-step allocations. */
+const windowReducers = new WeakMap<FunctionImpl, WindowReducer>();
+
+export function windowReducerOf(impl: FunctionImpl): WindowReducer | undefined {
+  return windowReducers.get(impl);
+}
+
 /** Reduces each range window to one value; the output drops the metric name (set by the caller). */
-function overTime(f: (w: RangeWindow, vals: FuncArg[], ctx: CallContext) => number | null): FunctionImpl {
-  return (vals, ctx) => {
+function overTime(f: WindowReducer): FunctionImpl {
+  const impl: FunctionImpl = (vals, ctx) => {
     const w = vals.find((a): a is RangeWindow => a !== undefined && !Array.isArray(a))!;
     const v = f(w, vals, ctx);
     return v === null ? [] : one(v);
   };
+  windowReducers.set(impl, f);
+  return impl;
 }
 
 // ---- rate & friends ----
 
 function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): number | null {
-  const n = w.t.length;
+  const { t, v: vs, lo, hi } = w;
+  const n = hi - lo;
   if (n < 2) return null;
-  let result = w.v[n - 1] - w.v[0];
+  const first = vs[lo];
+  let result = vs[hi - 1] - first;
   if (isCounter) {
     let last = 0;
-    for (let i = 0; i < n; i++) {
-      const v = w.v[i];
+    for (let i = lo; i < hi; i++) {
+      const v = vs[i];
       if (v < last) result += last;
       last = v;
     }
   }
-  let durationToStart = (w.t[0] - w.rangeStart) / 1000;
-  const durationToEnd = (w.rangeEnd - w.t[n - 1]) / 1000;
-  const sampledInterval = (w.t[n - 1] - w.t[0]) / 1000;
+  let durationToStart = (t[lo] - w.rangeStart) / 1000;
+  const durationToEnd = (w.rangeEnd - t[hi - 1]) / 1000;
+  const sampledInterval = (t[hi - 1] - t[lo]) / 1000;
   const averageDurationBetweenSamples = sampledInterval / (n - 1);
-  if (isCounter && result > 0 && w.v[0] >= 0) {
+  if (isCounter && result > 0 && first >= 0) {
     // A counter cannot go below zero: do not extrapolate past the point where it would hit zero.
-    const durationToZero = sampledInterval * (w.v[0] / result);
+    const durationToZero = sampledInterval * (first / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   const threshold = averageDurationBetweenSamples * 1.1;
@@ -112,12 +134,12 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
 }
 
 function instantValue(w: RangeWindow, isRate: boolean): number | null {
-  const n = w.t.length;
-  if (n < 2) return null;
-  const last = w.v[n - 1];
-  const prev = w.v[n - 2];
+  const { t, v, hi } = w;
+  if (hi - w.lo < 2) return null;
+  const last = v[hi - 1];
+  const prev = v[hi - 2];
   let result = isRate && last < prev ? last : last - prev;
-  const interval = w.t[n - 1] - w.t[n - 2];
+  const interval = t[hi - 1] - t[hi - 2];
   if (interval === 0) return null;
   if (isRate) result /= interval / 1000;
   return result;
@@ -172,13 +194,14 @@ function holtWinters(w: RangeWindow, vals: FuncArg[]): number | null {
   const tf = scalarArg(vals[2]);
   if (sf <= 0 || sf >= 1) throw new EvalError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
   if (tf <= 0 || tf >= 1) throw new EvalError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
-  const l = w.v.length;
+  const vs = windowValues(w);
+  const l = vs.length;
   if (l < 2) return null;
   let s0 = 0;
-  let s1 = w.v[0];
-  let b = w.v[1] - w.v[0];
+  let s1 = vs[0];
+  let b = vs[1] - vs[0];
   for (let i = 1; i < l; i++) {
-    const x = sf * w.v[i];
+    const x = sf * vs[i];
     if (i > 1) b = tf * (s1 - s0) + (1 - tf) * b;
     const y = (1 - sf) * (s1 + b);
     s0 = s1;
@@ -441,32 +464,34 @@ export const FUNCTION_IMPLS: Record<string, FunctionImpl> = {
   delta: overTime((w) => extrapolatedRate(w, false, false)),
   irate: overTime((w) => instantValue(w, true)),
   idelta: overTime((w) => instantValue(w, false)),
-  deriv: overTime((w) => (w.t.length < 2 ? null : linearRegression(w.t, w.v, w.t[0])[0])),
+  deriv: overTime((w) => (w.hi - w.lo < 2 ? null : linearRegression(windowTimes(w), windowValues(w), w.t[w.lo])[0])),
   predict_linear: overTime((w, vals, ctx) => {
-    if (w.t.length < 2) return null;
-    const [slope, intercept] = linearRegression(w.t, w.v, ctx.ts);
+    if (w.hi - w.lo < 2) return null;
+    const [slope, intercept] = linearRegression(windowTimes(w), windowValues(w), ctx.ts);
     return slope * scalarArg(vals[1]) + intercept;
   }),
   holt_winters: overTime(holtWinters),
   changes: overTime((w) => {
     let changes = 0;
-    for (let i = 1; i < w.v.length; i++) {
-      const cur = w.v[i];
-      const prev = w.v[i - 1];
+    const vs = w.v;
+    for (let i = w.lo + 1; i < w.hi; i++) {
+      const cur = vs[i];
+      const prev = vs[i - 1];
       if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
     }
     return changes;
   }),
   resets: overTime((w) => {
     let resets = 0;
-    for (let i = 1; i < w.v.length; i++) if (w.v[i] < w.v[i - 1]) resets++;
+    const vs = w.v;
+    for (let i = w.lo + 1; i < w.hi; i++) if (vs[i] < vs[i - 1]) resets++;
     return resets;
   }),
   avg_over_time: overTime((w) => {
     let mean = 0;
     let c = 0;
     let count = 0;
-    for (const v of w.v) {
+    for (const v of windowValues(w)) {
       count++;
       if (isInf(mean)) {
         // An infinite mean stays put unless a NaN or an Inf of the other sign arrives.
@@ -480,26 +505,28 @@ export const FUNCTION_IMPLS: Record<string, FunctionImpl> = {
   sum_over_time: overTime((w) => {
     let sum = 0;
     let c = 0;
-    for (const v of w.v) [sum, c] = kahanInc(v, sum, c);
+    for (const v of windowValues(w)) [sum, c] = kahanInc(v, sum, c);
     return isInf(sum) ? sum : sum + c;
   }),
-  count_over_time: overTime((w) => w.v.length),
+  count_over_time: overTime((w) => w.hi - w.lo),
   min_over_time: overTime((w) => {
-    let min = w.v[0];
-    for (const v of w.v) if (v < min || Number.isNaN(min)) min = v;
+    const vs = w.v;
+    let min = vs[w.lo];
+    for (let i = w.lo + 1; i < w.hi; i++) if (vs[i] < min || Number.isNaN(min)) min = vs[i];
     return min;
   }),
   max_over_time: overTime((w) => {
-    let max = w.v[0];
-    for (const v of w.v) if (v > max || Number.isNaN(max)) max = v;
+    const vs = w.v;
+    let max = vs[w.lo];
+    for (let i = w.lo + 1; i < w.hi; i++) if (vs[i] > max || Number.isNaN(max)) max = vs[i];
     return max;
   }),
-  last_over_time: overTime((w) => w.v[w.v.length - 1]),
+  last_over_time: overTime((w) => w.v[w.hi - 1]),
   present_over_time: overTime(() => 1),
   absent_over_time: overTime(() => 1),
-  quantile_over_time: overTime((w, vals) => quantile(scalarArg(vals[0]), Array.from(w.v))),
-  stddev_over_time: overTime((w) => Math.sqrt(variance(w.v))),
-  stdvar_over_time: overTime((w) => variance(w.v)),
+  quantile_over_time: overTime((w, vals) => quantile(scalarArg(vals[0]), Array.from(windowValues(w)))),
+  stddev_over_time: overTime((w) => Math.sqrt(variance(windowValues(w)))),
+  stdvar_over_time: overTime((w) => variance(windowValues(w))),
 };
 
 function variance(values: Float64Array): number {
