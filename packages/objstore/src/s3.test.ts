@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@thanos-ts/testkit';
+import { S3rverProcess, tempDir } from '@thanos-ts/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket } from './bucket';
 import { parseObjstoreConfig } from './config';
@@ -8,7 +8,6 @@ import { ObjstoreOperationError } from './errors';
 import { createBucket } from './factory';
 import { describeBucketConformance } from './testing/conformance';
 import { FlakyProxy } from './testing/flaky-proxy';
-import { S3rverProcess } from './testing/s3rver-process';
 
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20 };
 

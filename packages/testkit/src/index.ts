@@ -7,3 +7,4 @@ export type { RunningProcess } from './process';
 export { startPrometheus } from './prometheus-server';
 export type { PrometheusServer, PrometheusOptions } from './prometheus-server';
 export { ensureCliBuilt, startCli } from './cli';
+export { S3rverProcess } from './s3rver';

@@ -11,17 +11,28 @@ import { dirname, join } from 'node:path';
  * `--openssl-legacy-provider`. A separate process also lets a test kill the server outright.
  */
 export class S3rverProcess {
-  port = 0;
   private child?: ChildProcess;
 
+  /** `port` 0 picks a free one; pass the old port to restart a stopped server where it was. */
   constructor(
     readonly directory: string,
     private readonly buckets: string[],
+    public port = 0,
   ) {}
 
   async start(): Promise<this> {
     const bin = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
-    const args = ['--openssl-legacy-provider', bin, '-d', this.directory, '-a', '127.0.0.1', '-p', '0', '--silent'];
+    const args = [
+      '--openssl-legacy-provider',
+      bin,
+      '-d',
+      this.directory,
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '--silent',
+    ];
     for (const b of this.buckets) args.push('--configure-bucket', b);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
