@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { LimitsConfigError, noLimits, parseLimitsConfig, Receiver, type WriteLimits } from '@thanos-ts/receive';
+import {
+  HASHRING_ALGORITHMS,
+  HashringConfigError,
+  LimitsConfigError,
+  noLimits,
+  parseLimitsConfig,
+  Receiver,
+  type HashringAlgorithm,
+  type WriteLimits,
+} from '@thanos-ts/receive';
 import { runUntilSignal } from '@thanos-ts/runtime';
 import { sortLabels } from '@thanos-ts/tsdb';
 import type { Command } from './command';
@@ -26,6 +35,27 @@ function limitsFromFlags(flags: FlagValues): WriteLimits {
     if (e instanceof LimitsConfigError) throw new UsageError(`limits config: ${e.message}`);
     throw e;
   }
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 };
+
+/** A size such as `1GiB`, `512MB` or `1048576` (units are powers of 1024, as Thanos's byte flags). */
+export function parseByteSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)(B?)$/i.exec(text.trim());
+  if (!m || (m[3] !== '' && m[4] === ''))
+    throw new UsageError(`--${flag}: not a size: ${JSON.stringify(text)} (e.g. 1GiB, 512MiB)`);
+  const unit = m[2].toUpperCase() === '' ? m[4].toUpperCase() : `${m[2].toUpperCase()}B`;
+  return Math.floor(Number(m[1]) * BYTE_UNITS[unit]);
+}
+
+function algorithmFromFlags(flags: FlagValues): HashringAlgorithm {
+  const algorithm = flags['receive.hashrings-algorithm'] as string;
+  if (!(HASHRING_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw new UsageError(
+      `--receive.hashrings-algorithm: unknown algorithm ${JSON.stringify(algorithm)} (expected one of ${HASHRING_ALGORITHMS.join(', ')})`,
+    );
+  }
+  return algorithm as HashringAlgorithm;
 }
 
 export const receiveCommand: Command = {
@@ -106,6 +136,48 @@ export const receiveCommand: Command = {
       default: 'THANOS-REPLICA',
     },
     { name: 'receive.limits-config-file', kind: 'string', help: 'Path to the write limits YAML.' },
+    {
+      name: 'receive.hashrings-file',
+      kind: 'string',
+      help: 'Path to the hashrings JSON (watched and reloaded).',
+    },
+    { name: 'receive.hashrings', kind: 'string', help: 'Hashrings JSON inline (instead of a file).' },
+    {
+      name: 'receive.hashrings-file-refresh-interval',
+      kind: 'duration',
+      help: 'Re-read period of the hashrings file, besides file-system events.',
+      default: '5m',
+    },
+    {
+      name: 'receive.hashrings-algorithm',
+      kind: 'string',
+      help: 'Hashring algorithm of rings that do not name one: hashmod or ketama.',
+      default: 'hashmod',
+    },
+    {
+      name: 'receive.local-endpoint',
+      kind: 'string',
+      help: 'This receiver as its hashring endpoints name it (gRPC host:port); unset with a hashring: route only.',
+    },
+    { name: 'receive.replication-factor', kind: 'int', help: 'Copies of each series.', default: 1 },
+    {
+      name: 'receive-forward-timeout',
+      kind: 'duration',
+      help: 'Longest wait for the replicas of a write.',
+      default: '5s',
+    },
+    {
+      name: 'receive-forward-max-backoff',
+      kind: 'duration',
+      help: 'Longest pause between retries of a peer that is down.',
+      default: '5s',
+    },
+    {
+      name: 'receive.spill.max-bytes',
+      kind: 'string',
+      help: 'Per peer, on-disk bound of the writes kept while it is down (oldest dropped beyond it).',
+      default: '1GiB',
+    },
     { name: 'receive.limits-config', kind: 'string', help: 'Write limits YAML inline.' },
   ],
   async run(flags) {
@@ -118,6 +190,12 @@ export const receiveCommand: Command = {
     if ((flags['tsdb.out-of-order.time-window'] as number) !== 0) {
       throw new UsageError('--tsdb.out-of-order.time-window: only 0s (reject out-of-order samples) is supported');
     }
+    const replicationFactor = flags['receive.replication-factor'] as number;
+    if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
+      throw new UsageError(`--receive.replication-factor: must be a positive integer, got ${replicationFactor}`);
+    }
+    const hashringsAlgorithm = algorithmFromFlags(flags);
+    const spillMaxBytes = parseByteSize(flags['receive.spill.max-bytes'] as string, 'receive.spill.max-bytes');
     const logger = loggerFromFlags(flags, 'receive');
     const registry = new Registry();
     const bucket = bucketFromFlags(flags, logger, registry);
@@ -142,9 +220,23 @@ export const receiveCommand: Command = {
       replicaHeader: flags['receive.replica-header'] as string,
       limits: limitsFromFlags(flags),
       logger,
+      hashringsFile: (flags['receive.hashrings-file'] as string | undefined) || undefined,
+      hashrings: (flags['receive.hashrings'] as string | undefined) || undefined,
+      hashringsRefreshIntervalMs: flags['receive.hashrings-file-refresh-interval'] as number,
+      hashringsAlgorithm,
+      localEndpoint: (flags['receive.local-endpoint'] as string | undefined) || undefined,
+      replicationFactor,
+      forwardTimeoutMs: flags['receive-forward-timeout'] as number,
+      forwardMaxBackoffMs: flags['receive-forward-max-backoff'] as number,
+      spillMaxBytes,
     });
-    logger.info('starting receive', { tsdb_path: flags['tsdb.path'] });
-    await receiver.start();
+    logger.info('starting receive', { tsdb_path: flags['tsdb.path'], mode: receiver.mode });
+    try {
+      await receiver.start();
+    } catch (err) {
+      if (err instanceof HashringConfigError) throw new UsageError(`hashrings: ${err.message}`);
+      throw err;
+    }
     return runUntilSignal([{ name: 'receiver', stop: () => receiver.stop() }], logger);
   },
 };

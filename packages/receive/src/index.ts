@@ -1,5 +1,10 @@
 export * from './hashring/index';
-export { Receiver, DEFAULT_FORWARD_MAX_BACKOFF_MS, DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_SPILL_MAX_BYTES } from './receiver';
+export {
+  Receiver,
+  DEFAULT_FORWARD_MAX_BACKOFF_MS,
+  DEFAULT_FORWARD_TIMEOUT_MS,
+  DEFAULT_SPILL_MAX_BYTES,
+} from './receiver';
 export type { ReceiverConfig } from './receiver';
 export { parseLimitsConfig, noLimits, LimitsConfigError } from './limits';
 export type { WriteLimits, TenantLimits, RequestLimits } from './limits';

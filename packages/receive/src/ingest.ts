@@ -152,7 +152,8 @@ function resolveSeries(
   const h = db.head.hash(key);
   const found = db.head.lookup(key, h);
   if (found) return found;
-  const labels = view.seriesLabels(s).filter((_, i) => view.seriesLabelStart[s] + i !== skip);
+  const all = view.seriesLabels(s);
+  const labels = skip < 0 ? all : all.filter((_, i) => view.seriesLabelStart[s] + i !== skip);
   const problem = labelSetProblem(labels);
   const sampleCount = view.seriesSampleStart[s + 1] - view.seriesSampleStart[s];
   if (problem !== undefined) {

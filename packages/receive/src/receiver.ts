@@ -26,7 +26,15 @@ import { isValidTenant } from './tenancy';
 import { Shipper } from './shipper';
 import { TenantStoreSource } from './tenant-store';
 import { WriteReport } from './write-errors';
-import { httpStatusOf, RouterMetrics, spillRootOf, WriteRouter, type ReplicaFailure } from './router/index';
+import {
+  httpStatusOf,
+  RouterMetrics,
+  serveRawRemoteWrite,
+  spillRootOf,
+  WriteRouter,
+  type ForwardedRequest,
+  type ReplicaFailure,
+} from './router/index';
 
 /** Thanos defaults of the routing flags. */
 export const DEFAULT_FORWARD_TIMEOUT_MS = 5000;
@@ -141,13 +149,13 @@ export class Receiver {
 
     if (this.mode !== 'RouterOnly') await this.tsdbs.tenant(this.config.defaultTenant);
     router.resumeSpills();
-    this.grpcServer = createStoreServer({
-      ...createSourceStore({
+    this.grpcServer = createStoreServer(
+      createSourceStore({
         componentType: 'receive',
         sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
       }),
-      writeable: { remoteWrite: (req) => this.writeForwarded(req) },
-    });
+    );
+    serveRawRemoteWrite(this.grpcServer, (req) => this.writeForwarded(req));
     await this.grpcServer.listen(this.config.grpcAddress);
     this.grpcPort = this.grpcServer.port;
     log.info('gRPC StoreAPI listening', { address: this.config.grpcAddress, port: this.grpcPort });
@@ -273,7 +281,7 @@ export class Receiver {
   }
 
   /** `thanos.WriteableStore/RemoteWrite`: failure causes become gRPC codes (spec 1.6). */
-  private async writeForwarded(req: Parameters<WriteRouter['writeForwarded']>[0]): Promise<void> {
+  private async writeForwarded(req: ForwardedRequest): Promise<void> {
     const outcome = await this.router!.writeForwarded(req);
     if (outcome.failure) throw grpcError(outcome.failure);
     const report = outcome.report;

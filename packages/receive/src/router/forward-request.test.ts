@@ -34,7 +34,12 @@ const request = decodeRemoteWrite(
 
 describe('encodeForwardRequest', () => {
   it('forwards series per tenant with the replica, without the split-tenant label, values bit-exact', () => {
-    const { byTenant, skipLabel } = assignTenants(request, 'main', new TextEncoder().encode('receive_cluster'), () => true);
+    const { byTenant, skipLabel } = assignTenants(
+      request,
+      'main',
+      new TextEncoder().encode('receive_cluster'),
+      () => true,
+    );
     const groups = [...byTenant].map(([tenant, series]) => ({ tenant, series }));
     const decoded = decodeWriteRequest(encodeForwardRequest(request, groups, skipLabel, 2));
     expect(decoded.replica).toBe(2);

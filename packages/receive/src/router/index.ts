@@ -7,3 +7,6 @@ export { PeerSpill } from './spill';
 export type { SpillRecord, SpillListener } from './spill';
 export { encodeForwardRequest } from './forward-request';
 export type { TenantSeries } from './forward-request';
+export { parseForwardedRequest, ForwardedRequestError } from './forwarded-request';
+export type { ForwardedRequest } from './forwarded-request';
+export { serveRawRemoteWrite } from './writeable-service';

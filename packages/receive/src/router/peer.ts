@@ -4,6 +4,7 @@
 // saw them (a TSDB refuses a sample older than the newest of its series).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@thanos-ts/runtime';
 import type { RouterMetrics } from './metrics';
 import { PeerCallError, PeerClient } from './peer-client';
@@ -11,6 +12,21 @@ import type { ReplicaFailure } from './quorum';
 import { PeerSpill } from './spill';
 
 export const MIN_BACKOFF_MS = 100;
+/** Spilled writes are replayed several at a time, up to this many bytes per request. */
+const REPLAY_BATCH_BYTES = 1024 * 1024;
+
+/** The replica field of a request we encoded (it comes first; absent means 0). */
+function replicaOf(request: Uint8Array): number {
+  if (request[0] !== 0x18) return 0;
+  let value = 0;
+  let mul = 1;
+  for (let p = 1; p < request.length; p++) {
+    value += (request[p] & 0x7f) * mul;
+    if (request[p] < 0x80) break;
+    mul *= 128;
+  }
+  return value;
+}
 
 export interface PeerOptions {
   address: string;
@@ -35,6 +51,11 @@ export class Peer {
   private spill: PeerSpill | undefined;
   private backoffMs = 0;
   private retryAt = 0;
+  /**
+   * The peer was found unreachable: new writes queue behind the spill (so that its series
+   * get their samples in order) until the replay has emptied it.
+   */
+  private down = false;
   private replaying: Promise<void> | undefined;
   private readonly closing = new AbortController();
 
@@ -48,6 +69,7 @@ export class Peer {
   resumeSpill(): void {
     const spill = this.openSpill();
     if (!spill.empty) {
+      this.down = true;
       this.logger.info('replaying writes spilled by an earlier run', { records: spill.records, bytes: spill.bytes });
       this.startReplay();
     }
@@ -70,7 +92,7 @@ export class Peer {
    */
   async forward(request: Buffer): Promise<ReplicaFailure | undefined> {
     const { metrics } = this.options;
-    if (this.spill !== undefined && !this.spill.empty) {
+    if (this.down) {
       this.keep(request);
       return {
         kind: 'unavailable',
@@ -86,7 +108,9 @@ export class Peer {
     } catch (err) {
       if (!(err instanceof PeerCallError)) throw err;
       if (err.retryable) {
-        this.markDown(err);
+        // A timeout leaves the peer up (it may even have stored the write): only an
+        // unreachable or not-ready peer makes later writes queue behind the spill.
+        if (err.code === grpc.status.UNAVAILABLE) this.markDown(err);
         this.keep(request);
       } else {
         metrics.forwardRequests.inc({ peer: this.address, result: 'error' });
@@ -133,6 +157,7 @@ export class Peer {
   }
 
   private markDown(err: PeerCallError): void {
+    this.down = true;
     if (this.backoffMs === 0)
       this.logger.warn('peer unavailable; spilling its writes until it is back', { err: err.details });
     this.backoffMs = Math.min(this.options.maxBackoffMs, this.backoffMs === 0 ? MIN_BACKOFF_MS : this.backoffMs * 2);
@@ -149,7 +174,11 @@ export class Peer {
     this.replaying ??= this.replay().finally(() => (this.replaying = undefined));
   }
 
-  /** Sends the spilled writes oldest first; a successful send is the health check. */
+  /**
+   * Sends the spilled writes oldest first, consecutive ones of the same replica merged into one
+   * request (concatenated protobuf messages merge their repeated fields); a successful send is
+   * the health check.
+   */
   private async replay(): Promise<void> {
     const spill = this.spill!;
     const signal = this.closing.signal;
@@ -164,15 +193,15 @@ export class Peer {
           break;
         }
       }
-      const record = spill.peek();
-      if (record === undefined) break;
+      const batch = spill.peekBatch(REPLAY_BATCH_BYTES);
+      if (batch.length === 0) break;
+      const replica = replicaOf(batch[0].data);
+      const end = batch.findIndex((r) => replicaOf(r.data) !== replica);
+      const records = end < 0 ? batch : batch.slice(0, end);
       try {
-        await this.client.remoteWrite(
-          Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength),
-          this.options.forwardTimeoutMs,
-        );
-        metrics.spillReplayed.inc({ peer: this.address });
-        delivered++;
+        await this.client.remoteWrite(Buffer.concat(records.map((r) => r.data)), this.options.forwardTimeoutMs);
+        metrics.spillReplayed.inc({ peer: this.address }, records.length);
+        delivered += records.length;
         this.backoffMs = 0;
       } catch (err) {
         if (!(err instanceof PeerCallError)) throw err;
@@ -181,12 +210,13 @@ export class Peer {
           continue;
         }
         // The peer answered and refused (e.g. samples it already has): retrying cannot help.
-        this.logger.warn('peer refused a spilled write; dropping it', { err: err.details });
-        metrics.spillDropped.inc({ peer: this.address });
+        this.logger.warn('peer refused spilled writes; dropping them', { err: err.details, records: records.length });
+        metrics.spillDropped.inc({ peer: this.address }, records.length);
       }
-      spill.advance(record);
+      for (const r of records) spill.advance(r);
       this.updateGauges();
     }
+    if (spill.empty) this.down = false;
     if (delivered > 0 && spill.empty)
       this.logger.info('peer caught up with its spilled writes', { records: delivered });
   }

@@ -2,15 +2,15 @@
 // goes to the owners of its replicas, the local one written directly, the others forwarded
 // over gRPC; the request succeeds when every series reached its write quorum.
 import { join } from 'node:path';
-import { decodeWriteRequest as decodePrometheusWriteRequest, type WriteRequestView } from '@thanos-ts/remote-write';
+import type { WriteRequestView } from '@thanos-ts/remote-write';
 import type { Logger } from '@thanos-ts/runtime';
-import { encodeWriteRequest, type TimeSeries, type WriteRequest } from '@thanos-ts/storepb';
 import type { Endpoint, MultiHashring, ReceiveMode, SeriesHasher } from '../hashring/index';
 import { endpointHasAddress } from '../hashring/index';
 import { assignTenants, InvalidSplitTenantError, type TenantAssignment } from '../ingest';
 import { isValidTenant } from '../tenancy';
 import type { WriteReport } from '../write-errors';
 import { encodeForwardRequest } from './forward-request';
+import type { ForwardedRequest } from './forwarded-request';
 import type { RouterMetrics } from './metrics';
 import { Peer, spillDirName } from './peer';
 import { BadReplicaError, replicationPlan, ReplicationTally, type ReplicaFailure } from './quorum';
@@ -154,19 +154,14 @@ export class WriteRouter {
    * `thanos.WriteableStore/RemoteWrite`: a request forwarded by a peer router (ours or
    * Thanos's). An ingestor-only receiver stores it without looking at the hashring.
    */
-  async writeForwarded(req: WriteRequest): Promise<RouteOutcome> {
-    const tuples =
-      req.timeseriesTenantData.length > 0
-        ? req.timeseriesTenantData
-        : [{ timeseries: req.timeseries, tenant: req.tenant }];
+  async writeForwarded(req: ForwardedRequest): Promise<RouteOutcome> {
     let report: WriteReport | undefined;
-    for (const tuple of tuples) {
-      if (tuple.timeseries.length === 0) continue;
-      const tenant = tuple.tenant === '' ? this.options.defaultTenant : tuple.tenant;
+    for (const { tenant: sent, view } of req.tenants) {
+      if (view.seriesCount === 0) continue;
+      const tenant = sent === '' ? this.options.defaultTenant : sent;
       if (!isValidTenant(tenant)) {
         return { failure: { kind: 'other', status: 400, message: `tenant name not valid: ${JSON.stringify(tenant)}` } };
       }
-      const view = viewOf(tuple.timeseries);
       let outcome: RouteOutcome;
       if (this.options.mode === 'IngestorOnly') {
         if (!this.options.local.ready()) return { failure: NOT_READY };
@@ -301,13 +296,6 @@ export class WriteRouter {
       return { kind: 'other', status: 500, message: (err as Error).message };
     }
   }
-}
-
-/** A Prometheus-shaped view of forwarded series (Thanos's TimeSeries has the same encoding). */
-function viewOf(timeseries: TimeSeries[]): WriteRequestView {
-  return decodePrometheusWriteRequest(
-    encodeWriteRequest({ timeseries, tenant: '', replica: 0, timeseriesTenantData: [] }),
-  );
 }
 
 /** Where the spills live under a TSDB directory. */

@@ -46,6 +46,19 @@ describe('PeerSpill', () => {
     again.close();
   });
 
+  it('hands out consecutive records in batches bounded by bytes', () => {
+    const dir = tempDir('spill-');
+    dirs.push(dir);
+    const spill = PeerSpill.open(dir.path, 1 << 20, logger, { dropped: () => {} });
+    for (let i = 0; i < 5; i++) spill.append(record(i));
+    const batch = spill.peekBatch(250);
+    expect(batch.map((r) => r.data[0])).toEqual([0, 1]);
+    for (const r of batch) spill.advance(r);
+    expect(spill.peekBatch(1).map((r) => r.data[0])).toEqual([2]);
+    expect(spill.records).toBe(3);
+    spill.close();
+  });
+
   it('drops the oldest segments when full and counts the dropped records', () => {
     const dir = tempDir('spill-');
     dirs.push(dir);

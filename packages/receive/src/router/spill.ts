@@ -170,6 +170,25 @@ export class PeerSpill {
     return { data: this.head.subarray(this.readPos + FRAME_HEADER, this.frameEnd()), seq: seg.seq, pos: this.readPos };
   }
 
+  /** The oldest records not yet replayed, from one segment, up to `maxBytes` of payload (at least one). */
+  peekBatch(maxBytes: number): SpillRecord[] {
+    const first = this.peek();
+    if (first === undefined) return [];
+    const head = this.head!;
+    const out = [first];
+    let bytes = first.data.length;
+    let pos = first.pos + FRAME_HEADER + first.data.length;
+    while (pos + FRAME_HEADER <= head.length) {
+      const len = frameLength(head, pos);
+      const end = pos + FRAME_HEADER + len;
+      if (end > head.length || bytes + len > maxBytes) break;
+      out.push({ data: head.subarray(pos + FRAME_HEADER, end), seq: first.seq, pos });
+      bytes += len;
+      pos = end;
+    }
+    return out;
+  }
+
   /**
    * Marks `record` as delivered; a no-op when it is gone already (its segment was dropped to
    * make room while it was being sent).
