@@ -67,7 +67,7 @@ async function writeOpenMetrics(path: string, series: number): Promise<void> {
       let chunk = '';
       for (let k = 0; k < BLOCKS * PER_BLOCK; k++)
         chunk += `${name}{${rest}} ${value(s, k)} ${(T0 + k * SCRAPE_MS) / 1000}\n`;
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   }
   out.write('# EOF\n');
