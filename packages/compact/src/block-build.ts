@@ -16,7 +16,7 @@ import {
   type TimedChunk,
 } from '@thanos-ts/tsdb';
 import { join } from 'node:path';
-import { AggrChunkError, EncAggr, aggrChunkNumSamples } from './aggr-chunk';
+import { AggrChunkError, EncAggr, aggrChunkNumSamples } from '@thanos-ts/storepb';
 import { RESOLUTION_RAW, downsampleAggrSeries, downsampleRawSeries } from './downsample';
 import { mergeSeriesChunks, type DedupFunc } from './series-merge';
 

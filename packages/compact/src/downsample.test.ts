@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Block, BlockQuerier, XorChunkIterator, newMatcher, type Chunk } from '@thanos-ts/tsdb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AggrType, EncAggr, decodeAggrChunk, encodeAggrChunk } from './aggr-chunk';
+import { AggrType, EncAggr, decodeAggrChunk, encodeAggrChunk } from '@thanos-ts/storepb';
 import {
   RESOLUTION_1H,
   RESOLUTION_5M,

@@ -1,7 +1,7 @@
 // Thanos' downsampling of one series (spec/thanos.md §10.4, §10.6): raw samples to
 // 5m aggregates, and aggregates to coarser aggregates along chunk boundaries.
 import { XorChunkEncoder, XorChunkIterator, type Chunk, type TimedChunk } from '@thanos-ts/tsdb';
-import { AggrType, decodeAggrChunk, encodeAggrChunk, type AggrParts } from './aggr-chunk';
+import { AggrType, decodeAggrChunk, encodeAggrChunk, type AggrParts } from '@thanos-ts/storepb';
 
 export const RESOLUTION_RAW = 0;
 export const RESOLUTION_5M = 300_000;

@@ -19,16 +19,6 @@ export {
   RESOLUTION_1H,
 } from './downsample';
 export type { SampleColumns, CounterSamples } from './downsample';
-export {
-  EncAggr,
-  AggrType,
-  AGGR_NAMES,
-  encodeAggrChunk,
-  decodeAggrChunk,
-  aggrChunkNumSamples,
-  AggrChunkError,
-} from './aggr-chunk';
-export type { AggrParts, AggrTypeValue } from './aggr-chunk';
 export { groupBlocks, groupKey, groupLabels, labelsHash, initGroupHashing, formatLabelSet } from './groups';
 export type { Group } from './groups';
 export {

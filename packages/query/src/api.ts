@@ -18,7 +18,15 @@ import { UnsupportedChunkError } from './chunk-decode';
 import type { Endpoint } from './endpoints';
 import { errorBody, jsonString, labelsJson, queryDataJson, successBody } from './json';
 import type { QueryMetrics } from './metrics';
-import { MAX_TIME_MS, MIN_TIME_MS, parseBoolParam, parseDurationParam, parseTimeOr, parseTimeParam } from './params';
+import {
+  MAX_TIME_MS,
+  MIN_TIME_MS,
+  parseBoolParam,
+  parseDurationParam,
+  parseMaxSourceResolution,
+  parseTimeOr,
+  parseTimeParam,
+} from './params';
 import type { DedupFunc } from './replica-merge';
 import { StoreFailedError, StoreQueryable, type DedupExplanation } from './store-queryable';
 
@@ -34,6 +42,8 @@ export interface QueryApiOptions {
   storeTimeoutMs: number;
   /** Step of range queries sent without one (Thanos's --query.default-step). */
   defaultStepMs: number;
+  /** Thanos's --query.auto-downsampling: range queries without max_source_resolution use step/5. */
+  autoDownsampling?: boolean;
   metrics: QueryMetrics;
   /** Shown by /api/v1/status/flags. */
   flags: Record<string, string>;
@@ -182,7 +192,7 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
   };
 
   /** A per-request view of the stores. */
-  const queryableFor = (params: URLSearchParams, storeSignal: AbortSignal) => {
+  const queryableFor = (params: URLSearchParams, storeSignal: AbortSignal, maxResolutionMs = 0) => {
     const replicaOverride = params.getAll('replicaLabels[]');
     return new StoreQueryable(opts.endpoints, {
       replicaLabels: replicaOverride.length ? replicaOverride : opts.replicaLabels,
@@ -193,16 +203,23 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
       storeTimeoutMs: opts.storeTimeoutMs,
       explain: params.get('explain') === 'dedup',
       metrics: opts.metrics,
+      maxResolutionMs,
     });
   };
 
   const runQuery = async (
     ctx: RequestContext,
+    autoResolutionMs: number,
     run: (q: StoreQueryable, lookbackDelta: number | undefined) => ReturnType<Engine['instantQuery']>,
   ): Promise<HandlerResult> => {
     const lookback = ctx.params.get('lookback_delta');
     const lookbackDelta = lookback ? parseDurationParam('lookback_delta', lookback) : undefined;
-    const queryable = queryableFor(ctx.params, ctx.storeSignal);
+    const maxResolution = parseMaxSourceResolution(
+      ctx.params.get('max_source_resolution'),
+      autoResolutionMs,
+      !!opts.autoDownsampling,
+    );
+    const queryable = queryableFor(ctx.params, ctx.storeSignal, maxResolution);
     const started = performance.now();
     const result = await run(queryable, lookbackDelta);
     const t = queryable.timing;
@@ -215,7 +232,8 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
   route('/api/v1/query', (ctx) => {
     const expr = parseQueryParam(ctx.params.get('query'));
     const time = parseTimeOr('time', ctx.params.get('time'), Date.now());
-    return runQuery(ctx, (q, lookbackDelta) =>
+    // Thanos's --query.instant.default.max_source_resolution defaults to raw data.
+    return runQuery(ctx, 0, (q, lookbackDelta) =>
       opts.engine.instantQuery(q, expr, time, { signal: ctx.signal, lookbackDelta }),
     );
   });
@@ -250,7 +268,7 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
         `invalid expression type "${name}" for range query, must be Scalar or instant Vector`,
       );
     }
-    return runQuery(ctx, (q, lookbackDelta) =>
+    return runQuery(ctx, Math.floor(step / 5), (q, lookbackDelta) =>
       opts.engine.rangeQuery(q, expr, start, end, step, { signal: ctx.signal, lookbackDelta }),
     );
   });

@@ -1,6 +1,8 @@
-// Turns the XOR chunks of one series into typed arrays of samples within a time window,
-// copying each value's bit pattern so NaN payloads (stale markers) survive.
-import { ChunkEncoding, type AggrChunk } from '@thanos-ts/storepb';
+// Turns the chunks of one series into typed arrays of samples within a time window:
+// raw XOR chunks as they are, downsampled AggrChunks as the aggregate the query's
+// function needs (spec/thanos.md §4.5, §10.6). Raw values keep their bit pattern so NaN
+// payloads (stale markers) survive.
+import { Aggr, ChunkEncoding, type AggrChunk, type Chunk } from '@thanos-ts/storepb';
 import { XorChunkIterator } from '@thanos-ts/tsdb';
 
 export interface DecodedSamples {
@@ -8,50 +10,228 @@ export interface DecodedSamples {
   values: Float64Array;
 }
 
+/** Which values of a downsampled chunk stand for the series. */
+export type Aggregate = 'count' | 'sum' | 'min' | 'max' | 'counter' | 'average';
+
 /** Which half of a float64 each Uint32 word holds (platform byte order). */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LO = 1 - HI;
+
+const COUNTER_FUNCS = new Set(['rate', 'increase', 'irate', 'resets', 'xrate', 'xincrease']);
 
 export class UnsupportedChunkError extends Error {
   override readonly name = 'UnsupportedChunkError';
 }
 
-/**
- * Decodes the raw XOR chunks (sorted, not overlapping) into samples with
- * `mint <= t <= maxt`. Chunks without raw data (downsampled) or of other encodings are
- * refused with an error a user can act on.
- */
-export function decodeChunks(chunks: readonly AggrChunk[], mint: number, maxt: number): DecodedSamples {
-  let capacity = 0;
-  for (const c of chunks) {
-    if (c.maxTime < mint || c.minTime > maxt) continue;
-    const raw = c.raw;
-    if (!raw) throw new UnsupportedChunkError('downsampled (aggregated) chunks are not supported yet; query raw data');
-    if (raw.type !== ChunkEncoding.XOR) {
-      throw new UnsupportedChunkError(`chunk encoding ${raw.type} (native histograms) is not supported yet`);
-    }
-    if (raw.data.length >= 2) capacity += (raw.data[0] << 8) | raw.data[1];
+/** The aggregate a PromQL function reads from downsampled data (Thanos's aggrsFromFunc). */
+export function aggregateForFunc(func: string | undefined): Aggregate {
+  const f = func ?? '';
+  if (f === 'min' || f.startsWith('min_')) return 'min';
+  if (f === 'max' || f.startsWith('max_')) return 'max';
+  if (f === 'count' || f.startsWith('count_')) return 'count';
+  if (f.startsWith('sum_')) return 'sum';
+  if (COUNTER_FUNCS.has(f)) return 'counter';
+  return 'average';
+}
+
+/** Functions that need two samples inside their range (Thanos caps the resolution to range/2). */
+export function needsTwoSamples(func: string | undefined): boolean {
+  return func !== undefined && COUNTER_FUNCS.has(func);
+}
+
+/** The `aggregates` of a SeriesRequest for an aggregate. */
+export function requestAggregates(a: Aggregate): Aggr[] {
+  switch (a) {
+    case 'count':
+      return [Aggr.COUNT];
+    case 'sum':
+      return [Aggr.SUM];
+    case 'min':
+      return [Aggr.MIN];
+    case 'max':
+      return [Aggr.MAX];
+    case 'counter':
+      return [Aggr.COUNTER];
+    default:
+      return [Aggr.COUNT, Aggr.SUM];
   }
-  const timestamps = new Float64Array(capacity);
-  const values = new Float64Array(capacity);
-  const words = new Uint32Array(values.buffer);
+}
+
+/** Growable sample arrays that keep timestamps strictly increasing and values bit-exact. */
+class SampleBuffer {
+  private ts: Float64Array;
+  private vs: Float64Array;
+  private words: Uint32Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.ts = new Float64Array(capacity);
+    this.vs = new Float64Array(capacity);
+    this.words = new Uint32Array(this.vs.buffer);
+  }
+
+  /** Whether `t` follows the last sample; chunks of one replica never overlap, so a repeat is dropped. */
+  accepts(t: number): boolean {
+    return this.n === 0 || t > this.ts[this.n - 1];
+  }
+
+  pushBits(t: number, hi: number, lo: number): void {
+    this.ensure();
+    this.ts[this.n] = t;
+    this.words[2 * this.n + HI] = hi;
+    this.words[2 * this.n + LO] = lo;
+    this.n++;
+  }
+
+  push(t: number, v: number): void {
+    this.ensure();
+    this.ts[this.n] = t;
+    this.vs[this.n] = v;
+    this.n++;
+  }
+
+  finish(): DecodedSamples {
+    const n = this.n;
+    return n === this.ts.length
+      ? { timestamps: this.ts, values: this.vs }
+      : { timestamps: this.ts.slice(0, n), values: this.vs.slice(0, n) };
+  }
+
+  private ensure(): void {
+    if (this.n < this.ts.length) return;
+    const cap = Math.max(16, this.ts.length * 2);
+    const ts = new Float64Array(cap);
+    const vs = new Float64Array(cap);
+    ts.set(this.ts);
+    vs.set(this.vs);
+    this.ts = ts;
+    this.vs = vs;
+    this.words = new Uint32Array(vs.buffer);
+  }
+}
+
+function overlaps(c: AggrChunk, mint: number, maxt: number): boolean {
+  return c.maxTime >= mint && c.minTime <= maxt;
+}
+
+function xorSamples(chunk: Chunk): number {
+  return chunk.data.length >= 2 ? (chunk.data[0] << 8) | chunk.data[1] : 0;
+}
+
+/** The XOR chunk holding aggregate `field` of `c` (its raw chunk when present). */
+function subChunk(c: AggrChunk, field: Exclude<Aggregate, 'average'>): Chunk {
+  const chunk = c.raw ?? c[field];
+  if (!chunk) {
+    throw new UnsupportedChunkError(
+      `downsampled chunk [${c.minTime}, ${c.maxTime}] has no ${field} aggregate; the store did not send it`,
+    );
+  }
+  if (chunk.type !== ChunkEncoding.XOR) {
+    throw new UnsupportedChunkError(`chunk encoding ${chunk.type} (native histograms) is not supported yet`);
+  }
+  return chunk;
+}
+
+function appendXor(out: SampleBuffer, it: XorChunkIterator, chunk: Chunk, mint: number, maxt: number): void {
+  it.reset(chunk.data);
+  while (it.next()) {
+    const t = it.t;
+    if (t < mint) continue;
+    if (t > maxt) break;
+    if (out.accepts(t)) out.pushBits(t, it.vHi, it.vLo);
+  }
+  if (it.err) throw it.err;
+}
+
+/** Samples of one XOR chunk in full, for zipping count and sum. */
+function readXor(it: XorChunkIterator, chunk: Chunk): DecodedSamples {
+  const out = new SampleBuffer(xorSamples(chunk));
+  appendXor(out, it, chunk, -Infinity, Infinity);
+  return out.finish();
+}
+
+/** Per timestamp sum/count of a downsampled chunk; the two sub-chunks share their timestamps. */
+function appendAverage(out: SampleBuffer, it: XorChunkIterator, c: AggrChunk, mint: number, maxt: number): void {
+  const count = readXor(it, subChunk(c, 'count'));
+  const sum = readXor(it, subChunk(c, 'sum'));
+  if (count.timestamps.length !== sum.timestamps.length) {
+    throw new UnsupportedChunkError(
+      `downsampled chunk [${c.minTime}, ${c.maxTime}]: ${count.timestamps.length} count samples but ${sum.timestamps.length} sum samples`,
+    );
+  }
+  for (let i = 0; i < count.timestamps.length; i++) {
+    const t = count.timestamps[i];
+    if (sum.timestamps[i] !== t) {
+      throw new UnsupportedChunkError(
+        `downsampled chunk [${c.minTime}, ${c.maxTime}]: count and sum timestamps differ at sample ${i}`,
+      );
+    }
+    if (t < mint) continue;
+    if (t > maxt) break;
+    if (out.accepts(t)) out.push(t, sum.values[i] / count.values[i]);
+  }
+}
+
+/**
+ * The counter sub-chunks made into one monotonic series (spec §10.6): resets are added
+ * back, a repeated timestamp carries the true last raw value for the next reset check.
+ * Totals start at the first sample of the first chunk, so only the window is bounded.
+ */
+function decodeCounter(chunks: readonly AggrChunk[], mint: number, maxt: number): DecodedSamples {
+  const out = new SampleBuffer(0);
   const it = new XorChunkIterator();
-  let n = 0;
+  let started = false;
+  let lastT = 0;
+  let lastV = 0;
+  let total = 0;
   for (const c of chunks) {
-    if (c.maxTime < mint || c.minTime > maxt) continue;
-    it.reset(c.raw!.data);
+    const startT = lastT;
+    const seeking = started;
+    it.reset(subChunk(c, 'counter').data);
     while (it.next()) {
       const t = it.t;
-      if (t < mint) continue;
-      if (t > maxt) break;
-      // Chunks of one replica never overlap; a repeated timestamp would break the engine.
-      if (n > 0 && t <= timestamps[n - 1]) continue;
-      timestamps[n] = t;
-      words[2 * n + HI] = it.vHi;
-      words[2 * n + LO] = it.vLo;
-      n++;
+      const v = it.v;
+      if ((seeking && t <= startT) || Number.isNaN(v)) continue;
+      if (!started) {
+        started = true;
+        total = v;
+      } else if (t > lastT) {
+        total += v >= lastV ? v - lastV : v;
+      } else {
+        if (t === lastT) lastV = v;
+        continue;
+      }
+      lastT = t;
+      lastV = v;
+      if (t >= mint && t <= maxt) out.push(t, total);
     }
     if (it.err) throw it.err;
   }
-  return n === capacity ? { timestamps, values } : { timestamps: timestamps.slice(0, n), values: values.slice(0, n) };
+  return out.finish();
+}
+
+/**
+ * Decodes the chunks of one replica (sorted, not overlapping) into samples with
+ * `mint <= t <= maxt`. Raw chunks decode as they are; downsampled ones as `aggregate`.
+ */
+export function decodeChunks(
+  chunks: readonly AggrChunk[],
+  mint: number,
+  maxt: number,
+  aggregate: Aggregate = 'average',
+): DecodedSamples {
+  const inWindow = chunks.filter((c) => overlaps(c, mint, maxt));
+  if (aggregate === 'counter' && inWindow.some((c) => !c.raw)) return decodeCounter(inWindow, mint, maxt);
+  let capacity = 0;
+  for (const c of inWindow) capacity += c.raw ? xorSamples(c.raw) : c.count ? xorSamples(c.count) : 0;
+  const out = new SampleBuffer(capacity);
+  const it = new XorChunkIterator();
+  for (const c of inWindow) {
+    if (c.raw || aggregate !== 'average') {
+      appendXor(out, it, subChunk(c, aggregate === 'average' ? 'count' : aggregate), mint, maxt);
+    } else {
+      appendAverage(out, it, c, mint, maxt);
+    }
+  }
+  return out.finish();
 }

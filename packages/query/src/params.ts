@@ -82,3 +82,18 @@ export function parseBoolParam(param: string, text: string | null, fallback: boo
   if (FALSE.has(text)) return false;
   throw ApiError.invalidParam(param, `strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`);
 }
+
+/**
+ * The `max_source_resolution` parameter in ms (Thanos semantics): absent means `fallback`
+ * when auto downsampling is on and 0 (raw) otherwise; `auto` always means `fallback`;
+ * `raw` is 0; anything else is a duration, and negative ones are refused.
+ */
+export function parseMaxSourceResolution(text: string | null, fallback: number, autoDownsampling: boolean): number {
+  const param = 'max_source_resolution';
+  if (text === null || text === '') return autoDownsampling ? fallback : 0;
+  if (text === 'auto') return fallback;
+  if (text === 'raw') return 0;
+  const ms = parseDurationParam(param, text);
+  if (ms < 0) throw ApiError.invalidParam(param, `negative '${param}' is not accepted. Try a positive integer`);
+  return ms;
+}

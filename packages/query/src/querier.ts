@@ -31,6 +31,8 @@ export interface QuerierConfig {
   defaultEvaluationIntervalMs?: number;
   /** Step of range queries sent without one. */
   defaultStepMs?: number;
+  /** --query.auto-downsampling: range queries without max_source_resolution read data downsampled to step/5. */
+  autoDownsampling?: boolean;
   storeTimeoutMs?: number;
   /** How often store Info is refreshed. */
   endpointRefreshMs?: number;
@@ -78,6 +80,7 @@ export class Querier {
       queryTimeoutMs: config.queryTimeoutMs ?? 120_000,
       storeTimeoutMs: config.storeTimeoutMs ?? 0,
       defaultStepMs: config.defaultStepMs ?? 1000,
+      autoDownsampling: config.autoDownsampling ?? false,
       metrics: new QueryMetrics(this.registry),
       flags: config.flags ?? {},
       onQueryTiming: config.onQueryTiming,

@@ -27,7 +27,7 @@ import {
   type Series,
   type SeriesRequestInit,
 } from '@thanos-ts/storepb';
-import { decodeChunks } from './chunk-decode';
+import { aggregateForFunc, decodeChunks, needsTwoSamples, requestAggregates } from './chunk-decode';
 import { storeFailure, storesFor, type Endpoint } from './endpoints';
 import type { QueryMetrics } from './metrics';
 import { mergeReplicas, type DedupFunc, type ReplicaSamples, type ServedRange } from './replica-merge';
@@ -46,6 +46,8 @@ export interface StoreQueryOptions {
   /** Record which replica served which time range of each deduplicated series. */
   explain?: boolean;
   metrics?: QueryMetrics;
+  /** Coarsest downsampling resolution the stores may answer with (ms; 0: raw data only). */
+  maxResolutionMs?: number;
 }
 
 /** A store failed while partial responses were disabled. */
@@ -104,10 +106,13 @@ export class StoreQueryable implements Queryable {
   /** Series matching `matchers` with samples in [hints.start, hints.end], replicas merged. */
   async select(hints: SelectHints, promMatchers: readonly PromMatcher[]): Promise<StorageSeries[]> {
     const matchers = promMatchers.map(toMatcher);
+    const aggregate = aggregateForFunc(hints.func);
     const req: SeriesRequestInit = {
       minTime: hints.start,
       maxTime: hints.end,
       matchers: toLabelMatchers(matchers),
+      maxResolutionWindow: this.maxResolutionFor(hints),
+      aggregates: requestAggregates(aggregate),
       partialResponseStrategy: this.strategy(),
       queryHints: {
         stepMillis: hints.step,
@@ -128,7 +133,7 @@ export class StoreQueryable implements Queryable {
     for await (const series of mergeSeriesSets(perStore.lists)) {
       const replicas: ReplicaSamples[] = splitOverlappingChunks(series.chunks).map((chunks) => ({
         replica: replicaNameOf(chunks, perStore.chunkReplica),
-        ...decodeChunks(chunks, hints.start, hints.end),
+        ...decodeChunks(chunks, hints.start, hints.end, aggregate),
       }));
       const merged = mergeReplicas(replicas, { func: this.opts.dedupFunc, counter, explain: !!this.opts.explain });
       if (merged.timestamps.length === 0) continue;
@@ -193,6 +198,12 @@ export class StoreQueryable implements Queryable {
       ),
     );
     return [...new Set(lists.flat(2))].sort(compareUtf8);
+  }
+
+  /** A range function needing two samples must not get windows wider than half its range. */
+  private maxResolutionFor(hints: SelectHints): number {
+    const max = this.opts.maxResolutionMs ?? 0;
+    return hints.range && needsTwoSamples(hints.func) ? Math.min(max, Math.floor(hints.range / 2)) : max;
   }
 
   private strategy() {

@@ -62,3 +62,14 @@ export type { LabeledSamples } from './dedup/dedup-series';
 
 export { createSourceStore } from './serve/source-store';
 export type { StoreSource, SourceSelect, SourceStoreOptions } from './serve/source-store';
+
+export {
+  EncAggr,
+  AggrType,
+  AGGR_NAMES,
+  encodeAggrChunk,
+  decodeAggrChunk,
+  aggrChunkNumSamples,
+  AggrChunkError,
+} from './aggr/aggr-chunk';
+export type { AggrParts, AggrTypeValue } from './aggr/aggr-chunk';

@@ -9,6 +9,7 @@ import {
   type AggrChunk,
   type Label,
   type Series,
+  type SeriesRequest,
   type StoreSource,
 } from '@thanos-ts/storepb';
 import { XorChunkEncoder } from '@thanos-ts/tsdb';
@@ -17,6 +18,8 @@ export interface FakeSeries {
   labels: Record<string, string>;
   timestamps: ArrayLike<number>;
   values: Float64Array;
+  /** Chunks served as they are (e.g. downsampled ones) instead of chunks cut from the samples. */
+  chunks?: AggrChunk[];
 }
 
 export interface FakeStoreOptions {
@@ -29,6 +32,8 @@ export interface FakeStoreOptions {
 
 export interface FakeStore {
   address: string;
+  /** Every Series request the store received, in order. */
+  requests: SeriesRequest[];
   stop(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export async function startFakeStore(opts: FakeStoreOptions): Promise<FakeStore>
   const stored: Series[] = opts.series
     .map((s) => ({
       labels: toLabels(s.labels),
-      chunks: encodeXorChunks(s.timestamps, s.values, opts.samplesPerChunk),
+      chunks: s.chunks ?? encodeXorChunks(s.timestamps, s.values, opts.samplesPerChunk),
     }))
     .sort((a, b) => compareLabels(a.labels, b.labels));
   let minTime = Number.MAX_SAFE_INTEGER;
@@ -109,7 +114,18 @@ export async function startFakeStore(opts: FakeStoreOptions): Promise<FakeStore>
       return [...values];
     },
   };
-  const server = createStoreServer(createSourceStore({ componentType: 'store', sources: () => [source] }));
+  const requests: SeriesRequest[] = [];
+  const impl = createSourceStore({ componentType: 'store', sources: () => [source] });
+  const server = createStoreServer({
+    ...impl,
+    store: {
+      ...impl.store,
+      series: (req, sink, ctx) => {
+        requests.push(req);
+        return impl.store.series(req, sink, ctx);
+      },
+    },
+  });
   const address = await server.listen('127.0.0.1:0');
-  return { address, stop: () => server.stop(100) };
+  return { address, requests, stop: () => server.stop(100) };
 }
