@@ -66,6 +66,11 @@ export const queryCommand: Command = {
     },
     { name: 'query.default-step', kind: 'duration', help: 'Step of range queries sent without one.', default: '1s' },
     {
+      name: 'query.auto-downsampling',
+      kind: 'bool',
+      help: 'Use downsampled data when max_source_resolution is not given: step/5, as Thanos does.',
+    },
+    {
       name: 'query.partial-response',
       kind: 'bool',
       help: 'Answer with the stores that worked (and warnings) when some fail; per request: partial_response.',
@@ -95,6 +100,7 @@ export const queryCommand: Command = {
       replicaLabels: listFlag(flags, 'query.replica-label'),
       dedupFunc: dedupFuncFlag(flags),
       partialResponse: flags['query.partial-response'] as boolean,
+      autoDownsampling: flags['query.auto-downsampling'] as boolean,
       queryTimeoutMs: flags['query.timeout'] as number,
       maxSamples: flags['query.max-samples'] as number,
       lookbackDeltaMs: flags['query.lookback-delta'] as number,
