@@ -5,7 +5,8 @@ import { writeBlock, XorChunkEncoder, XorChunkIterator } from '@thanos-ts/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockSet } from './block-set';
 import type { BucketBlock } from './bucket-block';
-import { CHUNK_ENC_AGGR, decodeAggrChunk, encodeAggrChunk } from './aggr-chunk';
+import { encodeAggrChunk } from '@thanos-ts/storepb';
+import { aggrFields, CHUNK_ENC_AGGR } from './aggr-chunk';
 import { fetchSeries, startGateway, type RunningGateway } from './testing/harness';
 
 const HOUR = 3_600_000;
@@ -41,13 +42,9 @@ function aggregates(from: number, windows: number) {
 async function writeDownsampled(dir: string, mint: number, maxt: number): Promise<void> {
   const windows = (maxt - mint) / FIVE_MIN;
   const a = aggregates(mint, windows);
-  const data = encodeAggrChunk({
-    count: xor(a.count),
-    sum: xor(a.sum),
-    min: xor(a.min),
-    max: xor(a.max),
-    counter: xor(a.counter),
-  });
+  const data = encodeAggrChunk(
+    [a.count, a.sum, a.min, a.max, a.counter].map((samples) => ({ encoding: 1, data: xor(samples) })),
+  ).data;
   await writeBlock(
     dir,
     [
@@ -143,8 +140,13 @@ describe('downsampled blocks', () => {
 describe('aggregate chunk encoding', () => {
   it('round-trips and marks absent aggregates with a zero length', () => {
     const count = xor([[1, 2]]);
-    const payload = encodeAggrChunk({ count, max: xor([[1, 9]]) });
-    const parts = decodeAggrChunk(payload);
+    const payload = encodeAggrChunk([
+      { encoding: 1, data: count },
+      undefined,
+      undefined,
+      { encoding: 1, data: xor([[1, 9]]) },
+    ]).data;
+    const parts = aggrFields(payload);
     expect(parts.count?.data).toEqual(count);
     expect(parts.sum).toBeUndefined();
     expect(samplesOf(parts.max!.data)).toEqual([[1, 9]]);

@@ -16,7 +16,7 @@ export {
   loadIndexHeader,
 } from './index-header';
 export type { IndexHeader } from './index-header';
-export { CHUNK_ENC_AGGR, aggrChunkFrom, decodeAggrChunk, encodeAggrChunk } from './aggr-chunk';
+export { CHUNK_ENC_AGGR, aggrChunkFrom, aggrFields } from './aggr-chunk';
 export type { AggrField } from './aggr-chunk';
 export { fetchChunks } from './chunk-fetcher';
 export type { StoredChunk } from './chunk-fetcher';

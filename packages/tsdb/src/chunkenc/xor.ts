@@ -20,6 +20,9 @@ function bitRange(dod: number, n: number): boolean {
   return dod >= 1 - half && dod <= half;
 }
 
+/** Varint bytes on their way into the bit stream; shared, as no encoder keeps them between calls. */
+const varintScratch = new Uint8Array(10);
+
 /**
  * Builds an XOR (Gorilla) chunk exactly as Prometheus 2.42's `xorAppender` does, so
  * re-encoding the samples of a Prometheus chunk yields identical bytes. Timestamps are
@@ -35,7 +38,6 @@ export class XorChunkEncoder {
   private leading = NO_WINDOW;
   private trailing = 0;
   private firstT = 0;
-  private readonly varintScratch = new Uint8Array(10);
 
   constructor(initialCapacity = 128) {
     this.w = new BitWriter(initialCapacity, 2);
@@ -113,14 +115,14 @@ export class XorChunkEncoder {
     if (!Number.isSafeInteger(t)) throw new RangeError(`timestamp ${t} is not a safe integer`);
     const w = this.w;
     if (this.num === 0) {
-      this.writeVarintBytes(writeVarint(this.varintScratch, 0, t));
+      this.writeVarintBytes(writeVarint(varintScratch, 0, t));
       w.writeBits64(hi, lo, 64);
       this.firstT = t;
     } else {
       const tDelta = t - this.t;
       if (tDelta < 0) throw new RangeError(`timestamp ${t} is before the chunk's last sample at ${this.t}`);
       if (this.num === 1) {
-        this.writeVarintBytes(writeUvarint(this.varintScratch, 0, tDelta));
+        this.writeVarintBytes(writeUvarint(varintScratch, 0, tDelta));
       } else {
         this.writeDod(tDelta - this.tDelta);
       }
@@ -137,7 +139,7 @@ export class XorChunkEncoder {
   }
 
   private writeVarintBytes(n: number): void {
-    for (let i = 0; i < n; i++) this.w.writeByte(this.varintScratch[i]);
+    for (let i = 0; i < n; i++) this.w.writeByte(varintScratch[i]);
   }
 
   private writeDod(dod: number): void {

@@ -65,6 +65,32 @@ describe('Head', () => {
     expect(series.lastT).toBe(10_000_000);
   });
 
+  it('keeps interleaved appenders apart, and commits an appender used again after its commit', async () => {
+    const head = await Head.create();
+    const a = head.appender();
+    const b = head.appender();
+    const x = a.getOrCreate(labelsFromRecord({ __name__: 'x' }));
+    const y = b.getOrCreate(labelsFromRecord({ __name__: 'y' }));
+    appendFloat(a, x, 1000, 1);
+    appendFloat(b, y, 1000, 2);
+    a.commit();
+    appendFloat(b, y, 2000, 3);
+    b.commit();
+    // `a` handed its sample columns back at commit; appending again must not share them with another appender
+    const c = head.appender();
+    appendFloat(a, x, 2000, 4);
+    appendFloat(c, y, 3000, 5);
+    expect([a.pendingSamples, c.pendingSamples]).toEqual([1, 1]);
+    c.rollback();
+    a.commit();
+    expect(await dumpHead(head)).toEqual([
+      '{__name__="x"} 1 1000',
+      '{__name__="x"} 4 2000',
+      '{__name__="y"} 2 1000',
+      '{__name__="y"} 3 2000',
+    ]);
+  });
+
   it('cuts chunks every 120 samples of a regular series', async () => {
     const head = await Head.create();
     const app = head.appender();

@@ -1,7 +1,7 @@
 import xxhash from 'xxhash-wasm';
 import { DEFAULT_CHUNK_RANGE, floatHiBits, floatLoBits } from '../chunkenc';
 import { EncodingBuffer } from '../encoding';
-import { compareLabels, compareStrings, type Labels } from '../labels';
+import { compareLabels, compareStrings, type Label, type Labels } from '../labels';
 import type { Matcher } from '../labels/matcher';
 import { postingsForMatchers, mergePostings, type PostingsReader } from '../index/index';
 import { encodeSamples, encodeSeries, encodeTombstones, SampleBatch, type RefSeries } from '../record';
@@ -30,6 +30,15 @@ export const AppendStatus = {
 export type AppendStatusValue = (typeof AppendStatus)[keyof typeof AppendStatus];
 
 type Hash32 = (bytes: Uint8Array) => number;
+
+const MAX_INTERNED_LABEL_NAMES = 10_000;
+
+/** An appender's pending samples: the columns and the series each sample belongs to. */
+interface PendingSamples {
+  batch: SampleBatch;
+  series: MemSeries[];
+}
+
 let hasherPromise: Promise<Hash32> | undefined;
 function loadHasher(): Promise<Hash32> {
   hasherPromise ??= xxhash().then((h) => (bytes: Uint8Array) => h.h32Raw(bytes, 0));
@@ -56,6 +65,12 @@ export class Head implements PostingsReader {
   minTime = Infinity;
   maxTime = -Infinity;
   readonly recordBuf = new EncodingBuffer(1 << 16);
+  /**
+   * The sample columns of the last finished appender, handed to the next one: a batch grown to the request size
+   * is reused instead of growing a fresh one (and leaving the old one to the GC) on every commit.
+   */
+  private spareBatch: PendingSamples | undefined;
+  private readonly labelNameSymbols = new Map<string, string>();
 
   private constructor(
     readonly hash: Hash32,
@@ -90,7 +105,7 @@ export class Head implements PostingsReader {
 
   /** Creates a series (labels sorted and valid); `ref` is given when replaying the WAL. */
   create(labels: Labels, key: Uint8Array, h: number, ref = this.nextRef): MemSeries {
-    const s = new MemSeries(ref, labels, key, this.chunkRange);
+    const s = new MemSeries(ref, this.internNames(labels), key, this.chunkRange);
     if (ref >= this.nextRef) this.nextRef = ref + 1;
     const e = this.byHash.get(h);
     if (e === undefined) this.byHash.set(h, s);
@@ -108,6 +123,25 @@ export class Head implements PostingsReader {
     return s;
   }
 
+  /**
+   * The labels with names shared with earlier series: every request decodes fresh strings, and without this each
+   * series would keep its own copies of the same few names. The table is bounded so that abusive label names
+   * cannot grow it forever (names beyond the bound are kept as given).
+   */
+  private internNames(labels: Labels): Labels {
+    const out = new Array<Label>(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i];
+      let name = this.labelNameSymbols.get(l.name);
+      if (name === undefined) {
+        name = l.name;
+        if (this.labelNameSymbols.size < MAX_INTERNED_LABEL_NAMES) this.labelNameSymbols.set(name, name);
+      }
+      out[i] = { name, value: l.value };
+    }
+    return out;
+  }
+
   seriesByRef(ref: number): MemSeries | undefined {
     return this.byRef.get(ref);
   }
@@ -116,6 +150,18 @@ export class Head implements PostingsReader {
     const minValid =
       this.maxTime === -Infinity ? this.minValidTime : Math.max(this.minValidTime, this.maxTime - this.chunkRange / 2);
     return new HeadAppender(this, ++this.txnCounter, minValid, options.maxValidTime ?? Infinity);
+  }
+
+  /** @internal The spare pending-sample columns, or fresh ones when an appender holds them. */
+  takeSpareBatch(): PendingSamples {
+    const spare = this.spareBatch ?? { batch: new SampleBatch(256), series: [] };
+    this.spareBatch = undefined;
+    return spare;
+  }
+
+  /** @internal Gives back (empty) pending-sample columns for the next appender. */
+  returnSpareBatch(spare: PendingSamples): void {
+    this.spareBatch = spare;
   }
 
   /** Records a committed sample's time in the head's range. */
@@ -238,7 +284,11 @@ function insertSorted(list: number[], ref: number): void {
  * new series and the accepted samples to the WAL in one write, then applies them.
  */
 export class HeadAppender {
-  private readonly batch = new SampleBatch(256);
+  private batch!: SampleBatch;
+  /** The series of each pending sample, so that commit needs no lookup by ref. */
+  private pendingSeries!: MemSeries[];
+  /** False once commit/rollback gave the columns back to the head (an appender used again takes new ones). */
+  private holdsColumns = false;
   private readonly created: MemSeries[] = [];
 
   constructor(
@@ -246,10 +296,19 @@ export class HeadAppender {
     private readonly id: number,
     readonly minValidTime: number,
     readonly maxValidTime: number,
-  ) {}
+  ) {
+    this.acquireColumns();
+  }
 
   get pendingSamples(): number {
-    return this.batch.length;
+    return this.holdsColumns ? this.batch.length : 0;
+  }
+
+  private acquireColumns(): void {
+    const spare = this.head.takeSpareBatch();
+    this.batch = spare.batch;
+    this.pendingSeries = spare.series;
+    this.holdsColumns = true;
   }
 
   /** Finds or creates the series; new series are logged at commit. */
@@ -277,10 +336,12 @@ export class HeadAppender {
       const same = pending ? s.pendingHi === hi && s.pendingLo === lo : s.lastHi === hi && s.lastLo === lo;
       return same ? AppendStatus.duplicateIgnored : AppendStatus.duplicate;
     }
+    if (!this.holdsColumns) this.acquireColumns();
     s.txn = this.id;
     s.pendingT = t;
     s.pendingHi = hi;
     s.pendingLo = lo;
+    this.pendingSeries[this.batch.length] = s;
     this.batch.pushBits(s.ref, t, hi, lo);
     return AppendStatus.ok;
   }
@@ -290,6 +351,7 @@ export class HeadAppender {
    * (the OS page cache): a process crash after it loses nothing.
    */
   commit(): void {
+    if (!this.holdsColumns) this.acquireColumns();
     const head = this.head;
     const wal = head.wal;
     if (wal) {
@@ -310,8 +372,9 @@ export class HeadAppender {
       wal.flush();
     }
     const b = this.batch;
+    const series = this.pendingSeries;
     for (let i = 0; i < b.length; i++) {
-      const s = head.seriesByRef(b.refs[i])!;
+      const s = series[i];
       const t = b.timestamps[i];
       s.append(t, b.valueHi(i), b.valueLo(i));
       head.noteSample(t);
@@ -321,6 +384,7 @@ export class HeadAppender {
 
   /** Drops the pending samples; series created meanwhile stay (and are logged), as in Prometheus. */
   rollback(): void {
+    if (!this.holdsColumns) this.acquireColumns();
     if (this.created.length > 0 && this.head.wal) {
       this.head.recordBuf.reset();
       this.head.wal.log(
@@ -334,12 +398,15 @@ export class HeadAppender {
   }
 
   private finish(): void {
+    const series = this.pendingSeries;
     for (let i = 0; i < this.batch.length; i++) {
-      const s = this.head.seriesByRef(this.batch.refs[i]);
-      if (s && s.txn === this.id) s.txn = 0;
+      if (series[i].txn === this.id) series[i].txn = 0;
     }
+    series.length = 0;
     this.batch.reset();
     this.created.length = 0;
+    this.holdsColumns = false;
+    this.head.returnSpareBatch({ batch: this.batch, series });
   }
 }
 
