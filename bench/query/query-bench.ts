@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { noLimits, Receiver } from '../../packages/receive/src/index';
+import { Receiver, RECEIVER_DEFAULTS } from '../../packages/receive/src/index';
 import { compressSnappyBlock, encodeWriteRequest } from '../../packages/remote-write/src/index';
 import { createLogger } from '../../packages/runtime/src/index';
 import { promtool, startPrometheus, tempDir } from '../../packages/testkit/src/index';
@@ -132,21 +132,12 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<unknown>> = [() => prometheus.kill()];
   try {
     const receiver = new Receiver({
+      ...RECEIVER_DEFAULTS,
       remoteWriteAddress: '127.0.0.1:0',
       httpAddress: '127.0.0.1:0',
       grpcAddress: '127.0.0.1:0',
       tsdbPath: join(dir.path, 'receive'),
-      blockDurationMs: 2 * 3600_000,
-      walCompression: true,
-      walFsync: false,
-      tooFarInFutureMs: 0,
       externalLabels: [{ name: 'replica', value: 'r0' }],
-      tenantHeader: 'THANOS-TENANT',
-      defaultTenant: 'default-tenant',
-      tenantLabelName: 'tenant_id',
-      splitTenantLabelName: '',
-      replicaHeader: 'THANOS-REPLICA',
-      limits: noLimits,
       logger: quiet,
     });
     await receiver.start();

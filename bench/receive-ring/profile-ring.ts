@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../packages/runtime/src/index';
-import { noLimits, Receiver } from '../../packages/receive/src/index';
+import { Receiver, RECEIVER_DEFAULTS } from '../../packages/receive/src/index';
 import { planLoad, runLoad } from '../remote-write/loadgen';
 
 const rf = Number(process.argv[2] ?? '1');
@@ -24,6 +24,7 @@ writeFileSync(file, JSON.stringify([{ endpoints: ports.map((p) => `127.0.0.1:${p
 const receivers = ports.map(
   (p) =>
     new Receiver({
+      ...RECEIVER_DEFAULTS,
       remoteWriteAddress: '127.0.0.1:0',
       httpAddress: '127.0.0.1:0',
       grpcAddress: `127.0.0.1:${p}`,
@@ -31,17 +32,7 @@ const receivers = ports.map(
       hashringsFile: rf === 0 ? undefined : file,
       replicationFactor: Math.max(rf, 1),
       tsdbPath: join(dir, String(p)),
-      blockDurationMs: 7_200_000,
-      walCompression: true,
-      walFsync: false,
-      tooFarInFutureMs: 0,
       externalLabels: [{ name: 'replica', value: String(p) }],
-      tenantHeader: 'THANOS-TENANT',
-      defaultTenant: 'default-tenant',
-      tenantLabelName: 'tenant_id',
-      splitTenantLabelName: '',
-      replicaHeader: 'THANOS-REPLICA',
-      limits: noLimits,
       logger: createLogger({ level: 'warn' }),
       flushOnShutdown: false,
     }),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Compactor } from '@thanos-ts/compact';
 import { FilesystemBucket, MetricsBucket } from '@thanos-ts/objstore';
 import { Querier } from '@thanos-ts/query';
-import { noLimits, Receiver } from '@thanos-ts/receive';
+import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createHttpServer, createLogger, listen } from '@thanos-ts/runtime';
 import { STORE_DEFAULTS, StoreGateway } from '@thanos-ts/store';
@@ -185,21 +185,13 @@ describe('Grafana dashboards', () => {
     async function startReceiver(): Promise<void> {
       const registry = new Registry();
       const receiver = new Receiver({
+        ...RECEIVER_DEFAULTS,
         remoteWriteAddress: '127.0.0.1:0',
         httpAddress: '127.0.0.1:0',
         grpcAddress: '127.0.0.1:0',
         tsdbPath: join(dir.path, 'receive'),
-        blockDurationMs: 2 * 3600_000,
-        walCompression: true,
         walFsync: true,
-        tooFarInFutureMs: 0,
         externalLabels: [{ name: 'replica', value: 'r0' }],
-        tenantHeader: 'THANOS-TENANT',
-        defaultTenant: 'default-tenant',
-        tenantLabelName: 'tenant_id',
-        splitTenantLabelName: '',
-        replicaHeader: 'THANOS-REPLICA',
-        limits: noLimits,
         logger,
         registry,
         bucket: bucketOn(registry, 'receive'),

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FilesystemBucket } from '@thanos-ts/objstore';
 import { Querier } from '@thanos-ts/query';
-import { noLimits, Receiver } from '@thanos-ts/receive';
+import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { STORE_DEFAULTS, StoreGateway } from '@thanos-ts/store';
@@ -26,21 +26,12 @@ describe('querier over a store gateway and a receiver', () => {
     const bucketDir = join(dir.path, 'bucket');
     mkdirSync(bucketDir);
     const receiver = new Receiver({
+      ...RECEIVER_DEFAULTS,
       remoteWriteAddress: '127.0.0.1:0',
       httpAddress: '127.0.0.1:0',
       grpcAddress: '127.0.0.1:0',
       tsdbPath: join(dir.path, 'receive'),
-      blockDurationMs: 2 * H,
-      walCompression: true,
-      walFsync: false,
-      tooFarInFutureMs: 0,
       externalLabels: [{ name: 'receive_replica', value: '0' }],
-      tenantHeader: 'THANOS-TENANT',
-      defaultTenant: 'default-tenant',
-      tenantLabelName: 'tenant_id',
-      splitTenantLabelName: '',
-      replicaHeader: 'THANOS-REPLICA',
-      limits: noLimits,
       logger,
       bucket: new FilesystemBucket(bucketDir),
       retentionMs: H,

@@ -1,5 +1,5 @@
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
-import { noLimits, Receiver } from '@thanos-ts/receive';
+import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
 import { createLogger } from '@thanos-ts/runtime';
 import { tempDir } from '@thanos-ts/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,21 +42,12 @@ describe('querier HTTP API over a real receiver', () => {
 
   beforeAll(async () => {
     receiver = new Receiver({
+      ...RECEIVER_DEFAULTS,
       remoteWriteAddress: '127.0.0.1:0',
       httpAddress: '127.0.0.1:0',
       grpcAddress: '127.0.0.1:0',
       tsdbPath: dir.path,
-      blockDurationMs: 2 * 3600_000,
-      walCompression: true,
-      walFsync: false,
-      tooFarInFutureMs: 0,
       externalLabels: [{ name: 'replica', value: 'r0' }],
-      tenantHeader: 'THANOS-TENANT',
-      defaultTenant: 'default-tenant',
-      tenantLabelName: 'tenant_id',
-      splitTenantLabelName: '',
-      replicaHeader: 'THANOS-REPLICA',
-      limits: noLimits,
       logger: quiet,
     });
     await receiver.start();

@@ -2,7 +2,7 @@
 // in our receiver (remote write), the same PromQL through both HTTP APIs.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { noLimits, Receiver } from '@thanos-ts/receive';
+import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { promtool, startPrometheus, tempDir, type PrometheusServer } from '@thanos-ts/testkit';
@@ -160,21 +160,12 @@ describe('query results equal Prometheus 2.42 on the same data', () => {
     prometheus = await startPrometheus({ dir: join(dir.path, 'prom') });
 
     receiver = new Receiver({
+      ...RECEIVER_DEFAULTS,
       remoteWriteAddress: '127.0.0.1:0',
       httpAddress: '127.0.0.1:0',
       grpcAddress: '127.0.0.1:0',
       tsdbPath: join(dir.path, 'receive'),
-      blockDurationMs: 2 * 3600_000,
-      walCompression: true,
-      walFsync: false,
-      tooFarInFutureMs: 0,
       externalLabels: [{ name: 'replica', value: 'r0' }],
-      tenantHeader: 'THANOS-TENANT',
-      defaultTenant: 'default-tenant',
-      tenantLabelName: 'tenant_id',
-      splitTenantLabelName: '',
-      replicaHeader: 'THANOS-REPLICA',
-      limits: noLimits,
       logger: quiet,
     });
     await receiver.start();

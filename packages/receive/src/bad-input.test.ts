@@ -7,27 +7,20 @@ import { createLogger } from '@thanos-ts/runtime';
 import { fixturesDir, tempDir } from '@thanos-ts/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLimitsConfig } from './limits';
-import { Receiver } from './receiver';
+import { Receiver, RECEIVER_DEFAULTS } from './receiver';
 
 let receiver: Receiver;
 const dir = tempDir('receive-bad-');
 
 beforeAll(async () => {
   receiver = new Receiver({
+    ...RECEIVER_DEFAULTS,
     remoteWriteAddress: '127.0.0.1:0',
     httpAddress: '127.0.0.1:0',
     grpcAddress: '127.0.0.1:0',
     tsdbPath: dir.path,
-    blockDurationMs: 2 * 3600_000,
-    walCompression: true,
-    walFsync: false,
     tooFarInFutureMs: 3600_000,
     externalLabels: [{ name: 'replica', value: 'x' }],
-    tenantHeader: 'THANOS-TENANT',
-    defaultTenant: 'default-tenant',
-    tenantLabelName: 'tenant_id',
-    splitTenantLabelName: '',
-    replicaHeader: 'THANOS-REPLICA',
     limits: parseLimitsConfig(
       'write:\n  tenants:\n    small:\n      request: { series_limit: 2, samples_limit: 3, size_bytes_limit: 200 }\n',
     ),

@@ -1,6 +1,7 @@
 export * from './hashring/index';
 export {
   Receiver,
+  RECEIVER_DEFAULTS,
   DEFAULT_FORWARD_MAX_BACKOFF_MS,
   DEFAULT_FORWARD_TIMEOUT_MS,
   DEFAULT_SPILL_MAX_BYTES,

@@ -5,8 +5,7 @@ import { createLogger } from '@thanos-ts/runtime';
 import { fixturesDir, promtool, tempDir } from '@thanos-ts/testkit';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noLimits } from './limits';
-import { Receiver, type ReceiverConfig } from './receiver';
+import { Receiver, RECEIVER_DEFAULTS, type ReceiverConfig } from './receiver';
 
 const fixtureDir = join(fixturesDir, 'remote-write', 'main');
 
@@ -43,21 +42,12 @@ const THANOS_STATUS: Record<string, number> = {
 
 function config(dir: string, overrides: Partial<ReceiverConfig> = {}): ReceiverConfig {
   return {
+    ...RECEIVER_DEFAULTS,
     remoteWriteAddress: '127.0.0.1:0',
     httpAddress: '127.0.0.1:0',
     grpcAddress: '127.0.0.1:0',
     tsdbPath: dir,
-    blockDurationMs: 2 * 3600_000,
-    walCompression: true,
-    walFsync: false,
-    tooFarInFutureMs: 0,
     externalLabels: [{ name: 'replica', value: 'r0' }],
-    tenantHeader: 'THANOS-TENANT',
-    defaultTenant: 'default-tenant',
-    tenantLabelName: 'tenant_id',
-    splitTenantLabelName: '',
-    replicaHeader: 'THANOS-REPLICA',
-    limits: noLimits,
     logger: createLogger({ write: () => {} }),
     ...overrides,
   };

@@ -17,8 +17,7 @@ import {
   type SeriesHasher,
 } from './hashring/index';
 import { assignTenants, ingestSeries, InvalidSplitTenantError } from './ingest';
-import type { WriteLimits } from './limits';
-import { limitsFor } from './limits';
+import { limitsFor, noLimits, type WriteLimits } from './limits';
 import { ReceiveMetrics } from './metrics';
 import { MultiTsdb } from './multitsdb';
 import { HttpError, remoteWriteApi } from './remote-write-api';
@@ -88,6 +87,20 @@ export interface ReceiverConfig {
   /** `--receive.spill.max-bytes`: bound of the on-disk spill of each peer (default 1 GiB). */
   spillMaxBytes?: number;
 }
+
+/** Thanos receive's defaults for everything but addresses, paths, labels and the logger. */
+export const RECEIVER_DEFAULTS = {
+  blockDurationMs: 2 * 3600_000,
+  walCompression: true,
+  walFsync: false,
+  tooFarInFutureMs: 0,
+  tenantHeader: 'THANOS-TENANT',
+  defaultTenant: 'default-tenant',
+  tenantLabelName: 'tenant_id',
+  splitTenantLabelName: '',
+  replicaHeader: 'THANOS-REPLICA',
+  limits: noLimits,
+} satisfies Partial<ReceiverConfig>;
 
 /**
  * `thanos-ts receive`: remote_write in, routed over the hashring to the owners of each series

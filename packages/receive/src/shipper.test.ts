@@ -6,8 +6,7 @@ import { createLogger } from '@thanos-ts/runtime';
 import { formatGoFloat } from '@thanos-ts/tsdb';
 import { promtool, tempDir } from '@thanos-ts/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { noLimits } from './limits';
-import { Receiver } from './receiver';
+import { Receiver, RECEIVER_DEFAULTS } from './receiver';
 
 const H = 3600_000;
 const T0 = 1_600_000_000_000 - (1_600_000_000_000 % (2 * H));
@@ -18,21 +17,12 @@ afterEach(async () => {
 
 async function startReceiver(dir: string, bucket: Bucket): Promise<Receiver> {
   const r = new Receiver({
+    ...RECEIVER_DEFAULTS,
     remoteWriteAddress: '127.0.0.1:0',
     httpAddress: '127.0.0.1:0',
     grpcAddress: '127.0.0.1:0',
     tsdbPath: dir,
-    blockDurationMs: 2 * H,
-    walCompression: true,
-    walFsync: false,
-    tooFarInFutureMs: 0,
     externalLabels: [{ name: 'receive_replica', value: '0' }],
-    tenantHeader: 'THANOS-TENANT',
-    defaultTenant: 'default-tenant',
-    tenantLabelName: 'tenant_id',
-    splitTenantLabelName: '',
-    replicaHeader: 'THANOS-REPLICA',
-    limits: noLimits,
     logger: createLogger({ write: () => {} }),
     bucket,
     maintenanceIntervalMs: 3_600_000,

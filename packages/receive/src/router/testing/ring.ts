@@ -7,8 +7,7 @@ import { createLogger } from '@thanos-ts/runtime';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { freePort } from '@thanos-ts/testkit';
 import { chunkIterator } from '@thanos-ts/tsdb';
-import { noLimits } from '../../limits';
-import { Receiver, type ReceiverConfig } from '../../receiver';
+import { Receiver, RECEIVER_DEFAULTS, type ReceiverConfig } from '../../receiver';
 
 export interface RingMember {
   name: string;
@@ -19,22 +18,13 @@ export interface RingMember {
 
 export function ringConfig(dataDir: string, grpcPort: number, overrides: Partial<ReceiverConfig>): ReceiverConfig {
   return {
+    ...RECEIVER_DEFAULTS,
     remoteWriteAddress: '127.0.0.1:0',
     httpAddress: '127.0.0.1:0',
     grpcAddress: `127.0.0.1:${grpcPort}`,
     localEndpoint: `127.0.0.1:${grpcPort}`,
     tsdbPath: dataDir,
-    blockDurationMs: 2 * 3600_000,
-    walCompression: true,
-    walFsync: false,
-    tooFarInFutureMs: 0,
     externalLabels: [{ name: 'receive_replica', value: String(grpcPort) }],
-    tenantHeader: 'THANOS-TENANT',
-    defaultTenant: 'default-tenant',
-    tenantLabelName: 'tenant_id',
-    splitTenantLabelName: '',
-    replicaHeader: 'THANOS-REPLICA',
-    limits: noLimits,
     logger: createLogger({ level: 'error' }),
     maintenanceIntervalMs: 3600_000,
     flushOnShutdown: false,
