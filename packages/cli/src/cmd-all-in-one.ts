@@ -26,7 +26,12 @@ interface Child {
 }
 
 function startChild(name: string, args: string[], logger: Logger): Child {
-  const proc = spawn(process.execPath, [process.argv[1], ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Each service runs in its own process group, so a terminal's Ctrl-C reaches only this
+  // process, which then stops the services once each (a second signal would cut them short).
+  const proc = spawn(process.execPath, [process.argv[1], ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
   const exited = new Promise<number>((done) =>
     proc.on('exit', (code, signal) => {
       logger.info('service exited', { service: name, code: code ?? signal });
