@@ -8,3 +8,4 @@ export { startPrometheus } from './prometheus-server';
 export type { PrometheusServer, PrometheusOptions } from './prometheus-server';
 export { ensureCliBuilt, startCli } from './cli';
 export { S3rverProcess } from './s3rver';
+export { ensureChromium } from './chromium';
