@@ -2,13 +2,13 @@
 // to the bucket (served by the store gateway) and fresh data still in the receiver's head.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FilesystemBucket } from '@thanos-ts/objstore';
+import { createBucket, FilesystemBucket, parseObjstoreConfig, type Bucket } from '@thanos-ts/objstore';
 import { Querier } from '@thanos-ts/query';
 import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { STORE_DEFAULTS, StoreGateway } from '@thanos-ts/store';
-import { tempDir } from '@thanos-ts/testkit';
+import { S3rverProcess, tempDir } from '@thanos-ts/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const H = 3600_000;
@@ -21,19 +21,41 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-describe('querier over a store gateway and a receiver', () => {
-  it('answers a range query spanning shipped blocks and the receiver head', async () => {
-    const bucketDir = join(dir.path, 'bucket');
-    mkdirSync(bucketDir);
+const s3 = new S3rverProcess(join(dir.path, 's3'), ['blocks']);
+const buckets: Array<[string, () => Promise<() => Bucket>]> = [
+  [
+    'a filesystem bucket',
+    async () => {
+      const bucketDir = join(dir.path, 'bucket');
+      mkdirSync(bucketDir);
+      return () => new FilesystemBucket(bucketDir);
+    },
+  ],
+  [
+    'an S3 bucket (s3rver)',
+    async () => {
+      mkdirSync(join(dir.path, 's3'), { recursive: true });
+      await s3.start();
+      stops.push(() => s3.stop());
+      const yaml = `type: S3\nconfig:\n  bucket: blocks\n  endpoint: 127.0.0.1:${s3.port}\n  access_key: S3RVER\n  secret_key: S3RVER\n  insecure: true\n`;
+      return () => createBucket(parseObjstoreConfig(yaml));
+    },
+  ],
+];
+
+describe.each(buckets)('querier over a store gateway and a receiver, with %s', (name, makeBucket) => {
+  it('answers a range query spanning blocks the receiver shipped and its head', async () => {
+    const bucket = await makeBucket();
+    const sub = join(dir.path, name.replace(/\W+/g, '-'));
     const receiver = new Receiver({
       ...RECEIVER_DEFAULTS,
       remoteWriteAddress: '127.0.0.1:0',
       httpAddress: '127.0.0.1:0',
       grpcAddress: '127.0.0.1:0',
-      tsdbPath: join(dir.path, 'receive'),
+      tsdbPath: join(sub, 'receive'),
       externalLabels: [{ name: 'receive_replica', value: '0' }],
       logger,
-      bucket: new FilesystemBucket(bucketDir),
+      bucket: bucket(),
       retentionMs: H,
       maintenanceIntervalMs: 3_600_000,
       flushOnShutdown: false,
@@ -67,8 +89,8 @@ describe('querier over a store gateway and a receiver', () => {
 
     const gateway = new StoreGateway({
       ...STORE_DEFAULTS,
-      bucket: new FilesystemBucket(bucketDir),
-      dataDir: join(dir.path, 'store'),
+      bucket: bucket(),
+      dataDir: join(sub, 'store'),
       httpAddress: '127.0.0.1:0',
       grpcAddress: '127.0.0.1:0',
       logger,

@@ -1,10 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { downloadBlock, FilesystemBucket, listBlocks, type Bucket } from '@thanos-ts/objstore';
+import {
+  createBucket,
+  downloadBlock,
+  FilesystemBucket,
+  listBlocks,
+  parseObjstoreConfig,
+  type Bucket,
+} from '@thanos-ts/objstore';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { formatGoFloat } from '@thanos-ts/tsdb';
-import { promtool, tempDir } from '@thanos-ts/testkit';
+import { promtool, S3rverProcess, tempDir } from '@thanos-ts/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver, RECEIVER_DEFAULTS } from './receiver';
 
@@ -54,12 +61,32 @@ async function sendHours(r: Receiver): Promise<string[]> {
   return lines;
 }
 
-describe('shipper', () => {
+/** Each bucket kind the shipper is tested on: made in a test's directory, with its own cleanup. */
+const bucketKinds: Array<[string, (dir: string) => Promise<Bucket>]> = [
+  [
+    'a filesystem bucket',
+    async (dir) => {
+      mkdirSync(join(dir, 'bucket'));
+      return new FilesystemBucket(join(dir, 'bucket'));
+    },
+  ],
+  [
+    'an S3 bucket on a real S3-compatible server (s3rver)',
+    async (dir) => {
+      mkdirSync(join(dir, 's3'));
+      const s3 = await new S3rverProcess(join(dir, 's3'), ['blocks']).start();
+      cleanups.push(() => s3.stop());
+      const yaml = `type: S3\nconfig:\n  bucket: blocks\n  endpoint: 127.0.0.1:${s3.port}\n  access_key: S3RVER\n  secret_key: S3RVER\n  insecure: true\n`;
+      return createBucket(parseObjstoreConfig(yaml));
+    },
+  ],
+];
+
+describe.each(bucketKinds)('shipper to %s', (_kind, makeBucket) => {
   it('compacts the head and uploads each block once with the tenant labels, meta.json last', async () => {
     const dir = tempDir('ship-');
     cleanups.push(dir.cleanup);
-    mkdirSync(join(dir.path, 'bucket'));
-    const bucket = new FilesystemBucket(join(dir.path, 'bucket'));
+    const bucket = await makeBucket(dir.path);
     const receiver = await startReceiver(join(dir.path, 'data'), bucket);
     cleanups.push(() => receiver.stop());
     const lines = await sendHours(receiver);
