@@ -9,7 +9,7 @@ import { isFilePath, isReplayable, knownSize } from './body';
 import type { GcsConfig } from './config';
 import { ObjectNotFoundError, ObjstoreOperationError } from './errors';
 import type { ObjstoreLogger } from './logger';
-import { isRetryable, retryPolicyFor, withRetries } from './retry';
+import { isRetryable, retryLogger, retryPolicyFor, withRetries } from './retry';
 import type { RetryPolicy } from './retry';
 
 export interface GcsBucketOptions {
@@ -82,15 +82,7 @@ export class GcsBucket extends BaseBucket {
         },
         retryable ? this.policy : { ...this.policy, maxAttempts: 1 },
         (err) => statusOf(err) !== 404 && isRetryable(statusOf(err), err),
-        (err, attempt, delayMs) =>
-          this.logger.warn?.('retrying GCS request', {
-            bucket: this.name,
-            operation,
-            object: name,
-            attempt,
-            delay_ms: Math.round(delayMs),
-            err: describe(err),
-          }),
+        retryLogger(this.logger, 'GCS', this.name, operation, name, describe),
       );
     } catch (err) {
       if (statusOf(err) === 404) throw new ObjectNotFoundError(this.name, name, { cause: err });

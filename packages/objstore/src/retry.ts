@@ -1,3 +1,5 @@
+import type { ObjstoreLogger } from './logger';
+
 export interface RetryPolicy {
   /** Total attempts including the first (≥ 1). */
   maxAttempts: number;
@@ -68,4 +70,24 @@ export async function withRetries<T>(
       await sleep(delay);
     }
   }
+}
+
+/** The `onRetry` callback of a provider request: one warning per retry, naming the object and the error. */
+export function retryLogger(
+  logger: ObjstoreLogger,
+  provider: string,
+  bucket: string,
+  operation: string,
+  object: string,
+  describe: (err: unknown) => string,
+): (err: unknown, attempt: number, delayMs: number) => void {
+  return (err, attempt, delayMs) =>
+    logger.warn?.(`retrying ${provider} request`, {
+      bucket,
+      operation,
+      object,
+      attempt,
+      delay_ms: Math.round(delayMs),
+      err: describe(err),
+    });
 }

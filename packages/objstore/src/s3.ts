@@ -21,7 +21,7 @@ import { agentsFor } from './http-agent';
 import type { ObjstoreLogger } from './logger';
 import { uploadParts } from './parts';
 import type { UploadPart } from './parts';
-import { isRetryable, retryPolicyFor, withRetries } from './retry';
+import { isRetryable, retryLogger, retryPolicyFor, withRetries } from './retry';
 import type { RetryPolicy } from './retry';
 
 export interface S3BucketOptions {
@@ -132,15 +132,7 @@ export class S3Bucket extends BaseBucket {
         },
         this.policy,
         (err) => !isNotFound(err) && isRetryable(statusOf(err), err),
-        (err, attempt, delayMs) =>
-          this.logger.warn?.('retrying S3 request', {
-            bucket: this.name,
-            operation,
-            object: name,
-            attempt,
-            delay_ms: Math.round(delayMs),
-            err: describe(err),
-          }),
+        retryLogger(this.logger, 'S3', this.name, operation, name, describe),
       );
     } catch (err) {
       // The SDK attaches the raw HTTP response (sockets and all), which makes logged errors unreadable.

@@ -1,12 +1,10 @@
+import { isStaleNaNBits } from '../chunkenc/float-bits';
 import type { Labels } from '../labels';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Index of the high / low 32-bit word of float `i` in a `Uint32Array` over a `Float64Array`. */
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = 1 - HI;
-
-export const STALE_NAN_HI = 0x7ff00000;
-export const STALE_NAN_LO = 0x00000002;
 
 /**
  * Columnar samples (series ref, timestamp, value) without an object per sample. Values are
@@ -88,7 +86,7 @@ export class SampleBatch {
 
   /** Whether value `i` is Prometheus's stale marker (tested by bits: other NaNs are not stale). */
   isStale(i: number): boolean {
-    return this.valueHi(i) === STALE_NAN_HI && this.valueLo(i) === STALE_NAN_LO;
+    return isStaleNaNBits(this.valueHi(i), this.valueLo(i));
   }
 }
 
