@@ -4,6 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseObjstoreConfig } from '@thanos-ts/objstore';
+import { parseHashringsConfig } from '@thanos-ts/receive';
 import { promtool, repoRoot } from '@thanos-ts/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -143,6 +145,14 @@ describe('the compose hashring', () => {
     }
   });
 
+  it('is accepted by our own hashrings loader without warnings', () => {
+    const parsed = parseHashringsConfig(readFileSync(hashringsFile, 'utf8'), hashringsFile);
+    expect(parsed.warnings).toEqual([]);
+    expect(parsed.hashrings[0].endpoints.map((e) => e.address).sort()).toEqual(
+      receivers.map(([name]) => `${name}:10901`).sort(),
+    );
+  });
+
   it('lists the three receivers, each under its own --receive.local-endpoint', () => {
     const endpoints = (hashrings as { endpoints: string[] }[])[0].endpoints;
     expect(receivers.map(([name]) => `${name}:10901`).sort()).toEqual([...endpoints].sort());
@@ -173,6 +183,11 @@ describe('the compose hashring', () => {
 describe('the compose object store', () => {
   const objstoreFile = join(composeDir, 'objstore.yml');
   const objstore = readYaml(objstoreFile) as { type: string; config: Record<string, unknown>; prefix?: string };
+
+  it('is accepted by our own objstore config loader', () => {
+    const parsed = parseObjstoreConfig(readFileSync(objstoreFile, 'utf8'));
+    expect(parsed.type).toBe('S3');
+  });
 
   it('is Thanos S3 objstore YAML pointing at the MinIO service', () => {
     expect(Object.keys(objstore).sort()).toEqual(['config', 'prefix', 'type']);
