@@ -7,7 +7,8 @@
 // replica "a" really misses a stretch of samples. The deduplicated range query must equal
 // Prometheus "b"'s own answer at every step (no gap), and with dedup=false both replicas come
 // back separately, "a" with its gap. A short lookback delta (5 s, on both sides) makes a
-// missing stretch visible as missing steps.
+// missing stretch visible as missing steps. The metric metadata the pair sends with
+// remote_write is served by /api/v1/metadata as Prometheus serves it.
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +84,7 @@ scrape_configs:
 remote_write:
   - url: http://127.0.0.1:${receiver.remoteWrite}/api/v1/receive
     queue_config: { batch_send_deadline: 500ms, min_backoff: 50ms, max_backoff: 500ms }
+    metadata_config: { send_interval: 1s }
 `,
     extraArgs: [`--query.lookback-delta=${LOOKBACK}`],
   });
@@ -215,5 +217,13 @@ describe('an HA Prometheus pair through two receivers and the querier', () => {
       expect(Math.max(...missing)).toBeLessThan(freezeEnd + 5);
       for (const [, v] of a) expect(v).toBe(String(i + 1));
     }
+
+    // The metric metadata Prometheus remote-writes is served like Prometheus's own.
+    const metadataOf = async (base: string) =>
+      ((await (await fetch(`${base}/api/v1/metadata?metric=ha_test_gauge`)).json()) as { data: unknown }).data;
+    expect(await metadataOf(promB.url)).toEqual({
+      ha_test_gauge: [{ type: 'gauge', help: 'A constant per series.', unit: '' }],
+    });
+    expect(await metadataOf(query)).toEqual(await metadataOf(promB.url));
   }, 150_000);
 });

@@ -1,4 +1,4 @@
-import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
+import { compressSnappyBlock, encodeWriteRequest, MetricType } from '@thanos-ts/remote-write';
 import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
 import { createLogger } from '@thanos-ts/runtime';
 import { tempDir } from '@thanos-ts/testkit';
@@ -143,8 +143,33 @@ describe('querier HTTP API over a real receiver', () => {
       { __name__: 'http_requests_total', instance: 'b', job: 'api', tenant_id: 'default-tenant' },
       { __name__: 'temperature', job: 'sensor', room: 'x<y', tenant_id: 'default-tenant' },
     ]);
-    const metadata = await json('/api/v1/metadata');
-    expect(metadata.body).toEqual({ status: 'success', data: {} });
+    expect((await json('/api/v1/metadata')).body).toEqual({ status: 'success', data: {} });
+    // Metadata as Prometheus sends it: its own requests, without series.
+    const sent = await fetch(`http://127.0.0.1:${receiver.remoteWritePort}/api/v1/receive`, {
+      method: 'POST',
+      body: compressSnappyBlock(
+        encodeWriteRequest({
+          timeseries: [],
+          metadata: [
+            { type: MetricType.COUNTER, metricFamilyName: 'http_requests_total', help: 'Requests.' },
+            { type: MetricType.GAUGE, metricFamilyName: 'temperature', help: 'Heat.', unit: 'celsius' },
+          ],
+        }),
+      ),
+      headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf' },
+    });
+    expect(sent.status).toBe(200);
+    expect((await json('/api/v1/metadata')).body).toEqual({
+      status: 'success',
+      data: {
+        http_requests_total: [{ type: 'counter', help: 'Requests.', unit: '' }],
+        temperature: [{ type: 'gauge', help: 'Heat.', unit: 'celsius' }],
+      },
+    });
+    expect((await json('/api/v1/metadata', { metric: 'temperature' })).body.data).toEqual({
+      temperature: [{ type: 'gauge', help: 'Heat.', unit: 'celsius' }],
+    });
+    expect(Object.keys((await json('/api/v1/metadata', { limit: '1' })).body.data)).toEqual(['http_requests_total']);
     const post = await json(
       '/api/v1/query_range',
       { query: 'temperature', start: String(T0 / 1000), end: String(T0 / 1000 + 30), step: '15s' },

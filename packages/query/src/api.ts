@@ -17,6 +17,7 @@ import { ApiError } from './api-error';
 import { UnsupportedChunkError } from './chunk-decode';
 import type { Endpoint } from './endpoints';
 import { errorBody, jsonString, labelsJson, queryDataJson, successBody } from './json';
+import { fetchMetricMetadata } from './metadata';
 import type { QueryMetrics } from './metrics';
 import {
   MAX_TIME_MS,
@@ -326,7 +327,16 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
     return { data: `{${[...groups].map(([k, v]) => `${jsonString(k)}:[${v.join(',')}]`).join(',')}}` };
   });
 
-  route('/api/v1/metadata', async () => ({ data: '{}' }));
+  route('/api/v1/metadata', async (ctx) => {
+    const { metadata, warnings } = await fetchMetricMetadata(opts.endpoints(), {
+      metric: ctx.params.get('metric') ?? '',
+      limit: limitParam(ctx.params),
+      partialResponse: parseBoolParam('partial_response', ctx.params.get('partial_response'), opts.partialResponse),
+      signal: ctx.storeSignal,
+      storeTimeoutMs: opts.storeTimeoutMs,
+    });
+    return { data: JSON.stringify(metadata), warnings };
+  });
   route('/api/v1/query_exemplars', async () => ({ data: '[]' }));
   route('/api/v1/rules', async () => ({ data: '{"groups":[]}' }));
   route('/api/v1/alerts', async () => ({ data: '{"alerts":[]}' }));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Bucket } from '@thanos-ts/objstore';
 import { Registry } from 'prom-client';
-import type { WriteRequestView } from '@thanos-ts/remote-write';
+import { decodeWriteRequestMetadata, type WriteRequestView } from '@thanos-ts/remote-write';
 import { createSourceStore, createStoreServer, GrpcStatus, StoreApiError, type StoreServer } from '@thanos-ts/storepb';
 import { createHttpServer, listen, type Logger } from '@thanos-ts/runtime';
 import type { Label, Labels, ThanosMeta, Tsdb } from '@thanos-ts/tsdb';
@@ -19,6 +19,7 @@ import {
 import { assignTenants, ingestSeries, InvalidSplitTenantError } from './ingest';
 import { limitsFor, noLimits, type WriteLimits } from './limits';
 import { ReceiveMetrics } from './metrics';
+import { MetricMetadataStore } from './metadata-store';
 import { MultiTsdb } from './multitsdb';
 import { HttpError, remoteWriteApi } from './remote-write-api';
 import { isValidTenant } from './tenancy';
@@ -120,6 +121,8 @@ export class Receiver {
   private httpServer: FastifyInstance | undefined;
   private grpcServer: StoreServer | undefined;
   private isReady = false;
+  /** Metric metadata from remote_write, served over `thanos.Metadata`. */
+  readonly metadata = new MetricMetadataStore();
   private readonly splitLabel: Uint8Array | undefined;
   private readonly shippers = new Map<Tsdb, Shipper>();
   private maintenanceTimer: NodeJS.Timeout | undefined;
@@ -162,12 +165,15 @@ export class Receiver {
 
     if (this.mode !== 'RouterOnly') await this.tsdbs.tenant(this.config.defaultTenant);
     router.resumeSpills();
-    this.grpcServer = createStoreServer(
-      createSourceStore({
-        componentType: 'receive',
-        sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
-      }),
-    );
+    const source = createSourceStore({
+      componentType: 'receive',
+      sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
+    });
+    this.grpcServer = createStoreServer({
+      store: source.store,
+      info: { info: async (ctx) => ({ ...(await source.info.info(ctx)), metricMetadata: {} }) },
+      metadata: this.metadata,
+    });
     serveRawRemoteWrite(this.grpcServer, (req) => this.writeForwarded(req));
     await this.grpcServer.listen(this.config.grpcAddress);
     this.grpcPort = this.grpcServer.port;
@@ -183,6 +189,7 @@ export class Receiver {
         ready: () => this.isReady,
         headSeries: (tenant) => this.headSeries(tenant),
         write: (tenant, view, replica) => this.route(tenant, view, replica),
+        metadata: (view) => this.metadata.record(decodeWriteRequestMetadata(view.buffer)),
       },
     });
     this.remoteWriteServer = rw;

@@ -23,6 +23,8 @@ export interface RemoteWriteBackend {
   headSeries(tenant: string): number;
   /** Stores (or routes) the request; resolves once it is durable enough to acknowledge. */
   write(tenant: string, view: WriteRequestView, replica: number): Promise<WriteReport>;
+  /** Takes the metric metadata of a request that carries some. */
+  metadata?(view: WriteRequestView): void;
 }
 
 export interface RemoteWriteApiOptions {
@@ -105,6 +107,7 @@ export function remoteWriteApi(app: FastifyInstance, options: RemoteWriteApiOpti
           if (!/^\d+$/.test(replicaText)) throw new HttpError(400, 'could not parse replica header');
           replica = Number(replicaText);
         }
+        if (view.metadataCount > 0) backend.metadata?.(view);
         if (view.seriesCount === 0) return send(reply, 200, '', started);
         if (exceeds(limits.request.seriesLimit, view.seriesCount)) throw new HttpError(413, 'too many timeseries');
         if (exceeds(limits.request.samplesLimit, view.sampleCount)) throw new HttpError(413, 'too many samples');

@@ -9,3 +9,5 @@ export { RemoteWriteClient, RemoteWriteTimeoutError } from './client';
 export type { RemoteWriteClientOptions, RemoteWriteResponse, RemoteWriteSendOptions } from './client';
 export { RemoteWriteError, SnappyDecodeError, WriteRequestDecodeError, WriteRequestTooLargeError } from './errors';
 export type { WriteRequestDecodeErrorCode } from './errors';
+export { decodeWriteRequestMetadata, METRIC_TYPE_NAMES } from './metadata-decoder';
+export type { MetricMetadataEntry } from './metadata-decoder';

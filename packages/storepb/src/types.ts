@@ -196,3 +196,24 @@ export interface WriteRequest {
   replica: number;
   timeseriesTenantData: { timeseries: TimeSeries[]; tenant: string }[];
 }
+
+/** `thanos.Meta`: one distinct description of a metric family (type as Prometheus names it, e.g. "counter"). */
+export interface MetricMeta {
+  type: string;
+  help: string;
+  unit: string;
+}
+
+/** Metric family name → its distinct descriptions. */
+export type MetricMetadataMap = Record<string, MetricMeta[]>;
+
+/** `thanos.MetricMetadataRequest`: `metric` empty for all, `limit` ≤ 0 for no limit. */
+export interface MetricMetadataRequest {
+  metric: string;
+  limit: number;
+  partialResponseStrategy: PartialResponseStrategy;
+}
+
+/** `thanos.MetricMetadataResponse`: one frame of the `thanos.Metadata/MetricMetadata` stream. */
+export type MetricMetadataResponse =
+  { type: 'metadata'; metadata: MetricMetadataMap } | { type: 'warning'; warning: string };

@@ -7,13 +7,16 @@ import type {
   LabelNamesResponse,
   LabelValuesRequestInit,
   LabelValuesResponse,
+  MetricMetadataMap,
+  MetricMetadataRequest,
+  MetricMetadataResponse,
   SeriesRequestInit,
   SeriesResponse,
   WriteRequest,
 } from '../types';
 import type { LegacyInfoResponse } from '../wire/messages';
 import { GrpcStatus, StoreClientError } from './errors';
-import { infoService, storeService, writeableStoreService } from './services';
+import { infoService, metadataService, storeService, writeableStoreService } from './services';
 
 export interface CallOptions {
   /** Cancels the call (a Series stream stops, a pending unary call fails with CANCELLED). */
@@ -140,6 +143,36 @@ export class StoreClient {
 
   labelValues(req: LabelValuesRequestInit, opts: CallOptions = {}): Promise<LabelValuesResponse> {
     return this.unary('LabelValues', storeService.LabelValues, req, opts);
+  }
+
+  /** `thanos.Metadata/MetricMetadata`: the frames' metadata merged, and their warnings. */
+  async metricMetadata(
+    req: MetricMetadataRequest,
+    opts: CallOptions = {},
+  ): Promise<{ metadata: MetricMetadataMap; warnings: string[] }> {
+    const m = metadataService.MetricMetadata;
+    const call = this.client.makeServerStreamRequest<MetricMetadataRequest, MetricMetadataResponse>(
+      m.path,
+      m.requestSerialize,
+      m.responseDeserialize,
+      req,
+      this.callOptions(opts),
+    );
+    const onAbort = () => call.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const metadata: MetricMetadataMap = {};
+    const warnings: string[] = [];
+    try {
+      for await (const frame of call as AsyncIterable<MetricMetadataResponse>) {
+        if (frame.type === 'warning') warnings.push(frame.warning);
+        else for (const [name, metas] of Object.entries(frame.metadata)) (metadata[name] ??= []).push(...metas);
+      }
+    } catch (err) {
+      throw StoreClientError.from(this.address, 'MetricMetadata', err);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    return { metadata, warnings };
   }
 
   async remoteWrite(req: WriteRequest, opts: CallOptions = {}): Promise<void> {

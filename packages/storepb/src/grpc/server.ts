@@ -8,13 +8,16 @@ import type {
   LabelNamesResponse,
   LabelValuesRequest,
   LabelValuesResponse,
+  MetricMetadataMap,
+  MetricMetadataRequest,
+  MetricMetadataResponse,
   SeriesRequest,
   SeriesResponse,
   WriteRequest,
 } from '../types';
 import type { LegacyInfoResponse } from '../wire/messages';
 import { StoreApiError, toStatus } from './errors';
-import { infoService, storeService, writeableStoreService } from './services';
+import { infoService, metadataService, storeService, writeableStoreService } from './services';
 
 /** Per-call context handed to implementations. */
 export interface CallContext {
@@ -48,10 +51,16 @@ export interface WriteableStoreImpl {
   remoteWrite(req: WriteRequest, ctx: CallContext): Promise<void>;
 }
 
+/** `thanos.Metadata`: metric family metadata, answered as one frame. */
+export interface MetadataServerImpl {
+  metricMetadata(req: MetricMetadataRequest, ctx: CallContext): Promise<MetricMetadataMap> | MetricMetadataMap;
+}
+
 export interface StoreServerOptions {
   store?: StoreServerImpl;
   info: InfoServerImpl;
   writeable?: WriteableStoreImpl;
+  metadata?: MetadataServerImpl;
   /** Extra grpc-js server options (merged over ours). */
   serverOptions?: grpc.ServerOptions;
   credentials?: grpc.ServerCredentials;
@@ -191,6 +200,28 @@ function seriesHandler(
   };
 }
 
+function metadataHandler(
+  stopping: AbortSignal,
+  impl: MetadataServerImpl,
+): grpc.handleServerStreamingCall<MetricMetadataRequest, MetricMetadataResponse> {
+  return (call) => {
+    const { ctx, done } = callContext(call, stopping);
+    Promise.resolve()
+      .then(() => impl.metricMetadata(call.request, ctx))
+      .then(
+        (metadata) => {
+          if (ctx.signal.aborted) return;
+          call.write({ type: 'metadata', metadata });
+          call.end();
+        },
+        (err) => {
+          if (!ctx.signal.aborted) call.emit('error', toStatus(err));
+        },
+      )
+      .finally(done);
+  };
+}
+
 /** A gRPC server exposing the StoreAPI. */
 export class StoreServer {
   private readonly server: grpc.Server;
@@ -203,7 +234,7 @@ export class StoreServer {
     const stopping = this.stopping.signal;
     // Every running call listens for shutdown; many concurrent calls are normal.
     setMaxListeners(0, stopping);
-    const { info, store, writeable } = opts;
+    const { info, store, writeable, metadata } = opts;
     this.server.addService(infoService, { Info: unary(stopping, (_req: unknown, ctx) => info.info(ctx)) });
     if (store) {
       this.server.addService(storeService, {
@@ -220,6 +251,9 @@ export class StoreServer {
           return {};
         }),
       });
+    }
+    if (metadata) {
+      this.server.addService(metadataService, { MetricMetadata: metadataHandler(stopping, metadata) });
     }
   }
 

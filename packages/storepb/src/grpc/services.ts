@@ -15,6 +15,7 @@ import {
 } from '../wire/messages';
 import { decodeSeriesResponse, encodeSeriesResponse } from '../wire/series-codec';
 import { decodeWriteRequest, encodeWriteRequest } from '../wire/write-request-codec';
+import { metricMetadataRequestCodec, metricMetadataResponseCodec } from '../wire/metadata-codec';
 import type { SeriesResponse, WriteRequest } from '../types';
 
 interface Codec<T> {
@@ -55,4 +56,13 @@ export const infoService = {
 
 export const writeableStoreService = {
   RemoteWrite: method('/thanos.WriteableStore/RemoteWrite', writeRequestCodec, writeResponseCodec),
+};
+
+export const metadataService = {
+  MetricMetadata: method(
+    '/thanos.Metadata/MetricMetadata',
+    metricMetadataRequestCodec,
+    metricMetadataResponseCodec,
+    true,
+  ),
 };

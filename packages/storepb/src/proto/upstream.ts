@@ -14,6 +14,7 @@ export const protoEntryFiles = [
   'store/storepb/prompb/remote.proto',
   'info/infopb/rpc.proto',
   'store/hintspb/hints.proto',
+  'metadata/metadatapb/rpc.proto',
 ];
 
 export function loadUpstreamProtoRoot(dir = protoDir): protobuf.Root {

@@ -52,9 +52,17 @@ function fromWire(type: protobuf.Type, obj: Record<string, unknown>): Record<str
     const name = RENAMES[field.name] ?? field.name;
     if (v === null || v === undefined) continue;
     const convert = fieldFromWire(field);
-    out[name] = field.repeated ? (v as unknown[]).map(convert) : convert(v);
+    out[name] = convertValue(field, v, convert);
   }
   return out;
+}
+
+/** Applies `convert` to a field's value, each element of a repeated field, or each value of a map. */
+function convertValue(field: protobuf.Field, v: unknown, convert: (v: unknown) => unknown): unknown {
+  if (field.map) {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, convert(x)]));
+  }
+  return field.repeated ? (v as unknown[]).map(convert) : convert(v);
 }
 
 function fieldFromWire(field: protobuf.Field): (v: unknown) => unknown {
@@ -73,7 +81,7 @@ function toWire(type: protobuf.Type, obj: Record<string, unknown>): Record<strin
     const v = obj[RENAMES[field.name] ?? field.name];
     if (v === null || v === undefined) continue;
     const convert = fieldToWire(field);
-    out[field.name] = field.repeated ? (v as unknown[]).map(convert) : convert(v);
+    out[field.name] = convertValue(field, v, convert);
   }
   return out;
 }
