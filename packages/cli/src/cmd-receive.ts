@@ -12,7 +12,7 @@ import {
 import { runUntilSignal } from '@thanos-ts/runtime';
 import { sortLabels } from '@thanos-ts/tsdb';
 import type { Command } from './command';
-import { UsageError, type FlagValues } from './flags';
+import { parseByteSize, UsageError, type FlagValues } from './flags';
 import { Registry } from 'prom-client';
 import {
   bucketFromFlags,
@@ -35,17 +35,6 @@ function limitsFromFlags(flags: FlagValues): WriteLimits {
     if (e instanceof LimitsConfigError) throw new UsageError(`limits config: ${e.message}`);
     throw e;
   }
-}
-
-const BYTE_UNITS: Record<string, number> = { '': 1, B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 };
-
-/** A size such as `1GiB`, `512MB` or `1048576` (units are powers of 1024, as Thanos's byte flags). */
-export function parseByteSize(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)(B?)$/i.exec(text.trim());
-  if (!m || (m[3] !== '' && m[4] === ''))
-    throw new UsageError(`--${flag}: not a size: ${JSON.stringify(text)} (e.g. 1GiB, 512MiB)`);
-  const unit = m[2].toUpperCase() === '' ? m[4].toUpperCase() : `${m[2].toUpperCase()}B`;
-  return Math.floor(Number(m[1]) * BYTE_UNITS[unit]);
 }
 
 function algorithmFromFlags(flags: FlagValues): HashringAlgorithm {

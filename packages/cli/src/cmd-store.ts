@@ -3,7 +3,6 @@ import { createBucket, ObjstoreConfigError, parseObjstoreConfig } from '@thanos-
 import { runUntilSignal } from '@thanos-ts/runtime';
 import {
   FlagValueError,
-  parseBytes,
   parseRelabelConfig,
   parseTimeOrDuration,
   RelabelConfigError,
@@ -11,7 +10,7 @@ import {
   type RelabelRule,
 } from '@thanos-ts/store';
 import type { Command } from './command';
-import { UsageError, type FlagValues } from './flags';
+import { parseByteSize, UsageError, type FlagValues } from './flags';
 import { grpcFlag, httpFlag, logFlags, loggerFromFlags, objstoreFlags, objstoreYaml } from './service-flags';
 
 /** Runs a flag value parser, turning its error into a usage error naming the flag. */
@@ -142,8 +141,8 @@ export const storeCommand: Command = {
       grpcAddress: flags['grpc-address'] as string,
       logger,
       syncIntervalMs: flags['sync-block-duration'] as number,
-      indexCacheBytes: flagValue('index-cache-size', () => parseBytes(flags['index-cache-size'] as string)),
-      chunkCacheBytes: flagValue('chunk-pool-size', () => parseBytes(flags['chunk-pool-size'] as string)),
+      indexCacheBytes: parseByteSize(flags['index-cache-size'] as string, 'index-cache-size'),
+      chunkCacheBytes: parseByteSize(flags['chunk-pool-size'] as string, 'chunk-pool-size'),
       filters: {
         minTime: flagValue('min-time', () => parseTimeOrDuration(flags['min-time'] as string)),
         maxTime: flagValue('max-time', () => parseTimeOrDuration(flags['max-time'] as string)),

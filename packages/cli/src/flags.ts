@@ -2,6 +2,8 @@
 // repeatable flags, booleans with `--no-name`, and a usage text generated from the
 // declarations so help and parsing cannot drift apart.
 
+import { parseBytes, parseDuration } from '@thanos-ts/runtime';
+
 export type FlagKind = 'string' | 'int' | 'float' | 'bool' | 'duration' | 'strings';
 
 export interface FlagSpec {
@@ -19,31 +21,19 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-
 /** Parses a Prometheus-style duration (`1h30m`, `500ms`, `0s`) into milliseconds. */
 export function parseDurationMs(text: string): number {
-  if (text === '0') return 0;
-  const re = /(\d+)(ms|s|m|h|d|w|y)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < text.length) {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) throw new UsageError(`not a valid duration string: "${text}"`);
-    total += Number(m[1]) * DURATION_UNITS[m[2]];
-    pos = re.lastIndex;
-  }
   if (text.length === 0) throw new UsageError('empty duration string');
-  return total;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`not a valid duration string: "${text}"`);
+  return ms;
+}
+
+/** A size such as `1GiB`, `512MB` or `1048576` (units are powers of 1024, as Thanos's byte flags). */
+export function parseByteSize(text: string, flag: string): number {
+  const bytes = parseBytes(text);
+  if (bytes === undefined) throw new UsageError(`--${flag}: not a size: ${JSON.stringify(text)} (e.g. 1GiB, 512MiB)`);
+  return bytes;
 }
 
 function convert(spec: FlagSpec, raw: string): string | number | boolean {

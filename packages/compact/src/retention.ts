@@ -1,6 +1,7 @@
 // Retention per resolution, with per-tenant overrides from a YAML file matched against
 // blocks' external labels.
 import { readFileSync } from 'node:fs';
+import { parseDuration } from '@thanos-ts/runtime';
 import { parse } from 'yaml';
 import { RESOLUTION_1H, RESOLUTION_5M, RESOLUTION_RAW } from './downsample';
 
@@ -29,30 +30,11 @@ export interface RetentionOverride {
   retention: Partial<Retention>;
 }
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-
 /** Prometheus-style duration: `30d`, `1h30m`, `0`, `0d`. */
 export function parseRetentionDuration(text: string, where: string): number {
-  const s = String(text).trim();
-  if (s === '0') return 0;
-  const re = /(\d+)(ms|s|m|h|d|w|y)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * UNIT_MS[m[2]];
-    consumed = re.lastIndex;
-  }
-  if (consumed !== s.length || s.length === 0)
-    throw new RetentionConfigError(`${where}: invalid duration ${JSON.stringify(text)}`);
-  return total;
+  const ms = parseDuration(String(text));
+  if (ms === undefined) throw new RetentionConfigError(`${where}: invalid duration ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** Parses `name="value"`, `name!="v"`, `name=~"re"`, `name!~"re"` joined by commas, with or without braces. */

@@ -5,3 +5,4 @@ export type { HttpServerOptions, ProbeState } from './http';
 export { runUntilSignal } from './lifecycle';
 export type { Stoppable } from './lifecycle';
 export { parseListenAddress } from './address';
+export { parseBytes, parseDuration } from './units';

@@ -28,4 +28,4 @@ export { RequestStats } from './request-stats';
 export type { SeriesLimits } from './request-stats';
 export { RelabelConfigError, parseRelabelConfig, relabel } from './relabel';
 export type { RelabelAction, RelabelRule } from './relabel';
-export { FlagValueError, parseBytes, parseTimeOrDuration } from './units';
+export { FlagValueError, parseTimeOrDuration } from './units';

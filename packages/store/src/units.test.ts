@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlagValueError, parseBytes, parseTimeOrDuration } from './units';
-
-describe('parseBytes', () => {
-  it('reads Thanos sizes in base-2 units', () => {
-    expect(parseBytes('250MB')).toBe(250 * 2 ** 20);
-    expect(parseBytes('2GB')).toBe(2 * 2 ** 30);
-    expect(parseBytes('512KiB')).toBe(512 * 1024);
-    expect(parseBytes('100')).toBe(100);
-    expect(parseBytes('1.5KB')).toBe(1536);
-  });
-
-  it('rejects unknown units with a message naming the value', () => {
-    expect(() => parseBytes('10XB')).toThrow(FlagValueError);
-    expect(() => parseBytes('lots')).toThrow(/"lots"/);
-  });
-});
+import { FlagValueError, parseTimeOrDuration } from './units';
 
 describe('parseTimeOrDuration', () => {
   const now = Date.UTC(2024, 0, 15);
