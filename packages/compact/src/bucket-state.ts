@@ -4,6 +4,7 @@ import {
   DELETION_MARK_FILENAME,
   NO_COMPACT_MARK_FILENAME,
   listBlocks,
+  mapLimit,
   readDeletionMark,
   readNoCompactMark,
   type BlockMeta,
@@ -38,21 +39,6 @@ export interface BucketState {
   /** Block directories whose meta.json or markers cannot be parsed, with the reason. */
   corrupted: { id: string; error: string }[];
 }
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-export { mapLimit };
 
 async function blockState(bucket: Bucket, meta: BlockMeta): Promise<BlockState> {
   const files = new Set<string>();

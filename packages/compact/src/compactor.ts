@@ -8,6 +8,7 @@ import {
   ObjstoreOperationError,
   deleteBlock,
   downloadBlock,
+  mapLimit,
   markForDeletion,
   markNoCompact,
   uploadBlock,
@@ -19,14 +20,7 @@ import { ulidTime } from '@thanos-ts/tsdb';
 import type { Registry } from 'prom-client';
 import { buildBucketView, type BucketView } from './bucket-view';
 import { compactBlocks, downsampleBlock, openBlocks } from './block-build';
-import {
-  QUARANTINE_REASON,
-  markQuarantined,
-  readBucketState,
-  mapLimit,
-  type BlockState,
-  type BucketState,
-} from './bucket-state';
+import { QUARANTINE_REASON, markQuarantined, readBucketState, type BlockState, type BucketState } from './bucket-state';
 import { RESOLUTION_1H, RESOLUTION_5M, RESOLUTION_RAW } from './downsample';
 import { formatLabelSet, groupBlocks, initGroupHashing, type Group } from './groups';
 import { CompactorMetrics } from './metrics';

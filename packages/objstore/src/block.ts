@@ -8,6 +8,7 @@ import type { BlockFile, BlockMeta } from './block-meta';
 import type { Bucket } from './bucket';
 import { isObjNotFoundErr } from './errors';
 import type { ObjstoreLogger } from './logger';
+import { mapLimit } from './map-limit';
 import { DELETION_MARK_FILENAME } from './markers';
 
 export const CHUNKS_DIRNAME = 'chunks';
@@ -171,20 +172,6 @@ export interface BlockListing {
   partial: string[];
   /** Block directories whose meta.json could not be parsed. */
   corrupted: { id: string; error: string }[];
-}
-
-/** Maps `items` with at most `limit` calls of `fn` in flight, keeping order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Lists the blocks at the bucket root, reading their metas (`concurrency` at a time). */

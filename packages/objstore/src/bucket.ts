@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ObjectNotFoundError } from './errors';
 
 /** Body of an upload: bytes, a stream, or the path of a local file (re-readable, so retries can replay it). */
 export type UploadBody = Uint8Array | Readable | string;
@@ -46,9 +47,19 @@ export abstract class BaseBucket implements Bucket {
   abstract getRange(name: string, offset: number, length: number): Promise<Uint8Array>;
   abstract upload(name: string, body: UploadBody): Promise<void>;
   abstract delete(name: string): Promise<void>;
-  abstract exists(name: string): Promise<boolean>;
   abstract iterate(dir: string, options?: IterOptions): AsyncIterable<string>;
   abstract attributes(name: string): Promise<ObjectAttributes>;
+
+  /** Whether the object exists, by asking for its attributes; providers with a cheaper check override it. */
+  async exists(name: string): Promise<boolean> {
+    try {
+      await this.attributes(name);
+      return true;
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return false;
+      throw err;
+    }
+  }
 
   async iter(dir: string, cb: IterCallback, options?: IterOptions): Promise<void> {
     for await (const name of this.iterate(dir, options)) await cb(name);

@@ -131,7 +131,7 @@ export class FilesystemBucket extends BaseBucket {
     }
   }
 
-  async exists(name: string): Promise<boolean> {
+  override async exists(name: string): Promise<boolean> {
     try {
       return (await stat(this.pathOf(name))).isFile();
     } catch (err) {

@@ -152,16 +152,6 @@ export class GcsBucket extends BaseBucket {
     await this.request('delete', name, () => file.delete({ ignoreNotFound: true }));
   }
 
-  async exists(name: string): Promise<boolean> {
-    try {
-      await this.attributes(name);
-      return true;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) return false;
-      throw err;
-    }
-  }
-
   async attributes(name: string): Promise<ObjectAttributes> {
     const file = this.file(name);
     const [meta] = await this.request('attributes', name, () => file.getMetadata());

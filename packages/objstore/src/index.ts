@@ -40,3 +40,4 @@ export {
   readNoCompactMark,
 } from './markers';
 export type { DeletionMark, MarkOptions, NoCompactMark, NoCompactReason } from './markers';
+export { mapLimit } from './map-limit';

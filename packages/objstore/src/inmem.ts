@@ -48,7 +48,7 @@ export class InMemoryBucket extends BaseBucket {
     this.objects.delete(name);
   }
 
-  async exists(name: string): Promise<boolean> {
+  override async exists(name: string): Promise<boolean> {
     checkObjectName(name);
     return this.objects.has(name);
   }

@@ -142,7 +142,7 @@ export class MetricsBucket extends BaseBucket {
     return this.track('delete', () => this.inner.delete(name));
   }
 
-  exists(name: string): Promise<boolean> {
+  override exists(name: string): Promise<boolean> {
     return this.track('exists', () => this.inner.exists(name));
   }
 

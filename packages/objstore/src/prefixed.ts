@@ -54,7 +54,7 @@ export class PrefixedBucket extends BaseBucket {
   delete(name: string): Promise<void> {
     return this.inner.delete(this.full(name));
   }
-  exists(name: string): Promise<boolean> {
+  override exists(name: string): Promise<boolean> {
     return this.inner.exists(this.full(name));
   }
   attributes(name: string): Promise<ObjectAttributes> {

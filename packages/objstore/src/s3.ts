@@ -261,16 +261,6 @@ export class S3Bucket extends BaseBucket {
     );
   }
 
-  async exists(name: string): Promise<boolean> {
-    try {
-      await this.attributes(name);
-      return true;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) return false;
-      throw err;
-    }
-  }
-
   async attributes(name: string): Promise<ObjectAttributes> {
     checkObjectName(name);
     const res = await this.request('attributes', name, () =>
