@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
-import { parseDuration } from './duration';
+import { parseDuration } from '@thanos-ts/runtime';
 import { ObjstoreConfigError } from './errors';
 
 /** The provider types this implementation supports (Thanos spells them in upper case). */
