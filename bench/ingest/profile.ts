@@ -4,7 +4,8 @@
 // to the stage of its nearest caller that does, so e.g. `writeSync` counts as WAL work and `putVarint` as encoding.
 //
 // node bench/remote-write/run-bundled.mjs bench/ingest/profile.ts [--size 100000x10] [--per-request 2000] [--top 25]
-import { readdirSync, readFileSync } from 'node:fs';
+//   [--stage "HTTP/body + handler"] (also list that stage's top functions) [--save raw.cpuprofile]
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,10 @@ const { values } = parseArgs({
     'per-request': { type: 'string', default: '2000' },
     connections: { type: 'string', default: '4' },
     top: { type: 'string', default: '25' },
+    /** Also list the top functions of this stage (by self time). */
+    stage: { type: 'string' },
+    /** Copy the raw .cpuprofile here (e.g. to open it in Chrome DevTools). */
+    save: { type: 'string' },
   },
 });
 
@@ -35,6 +40,8 @@ interface ProfileNode {
 }
 
 const SHUTDOWN = 'shutdown: head flushed to a block';
+const LOOKUP = 'series lookup (hash + key compare)';
+const APPEND = 'append loop (ingestSeries, HeadAppender.append)';
 const OTHER = 'other (startup, timers)';
 
 /** Stage of a frame by its original source file and function name; undefined: inherit the caller's. */
@@ -47,18 +54,23 @@ function classify(file: string, fn: string): string | undefined {
   if (file.includes('remote-write/src/snappy')) return 'snappy decompress';
   if (file.includes('remote-write/src/')) return 'protobuf decode';
   if (file.includes('receive/src/ingest')) {
-    // resolveSeries' self time is mostly the key builder V8 inlines into it
-    if (['build', 'ingestSeries', 'assignTenants', 'resolveSeries'].includes(fn)) return 'key build + hash + lookup';
+    // ingestSeries' self time is its sample loop, with HeadAppender.append inlined into it
+    if (fn === 'ingestSeries') return APPEND;
+    if (fn === 'assignTenants' || fn === 'resolveSeries') return LOOKUP;
     return 'series creation';
   }
   if (file.includes('tsdb/src/head/head')) {
-    if (fn === 'lookup' || fn === 'hash' || fn.includes('h32')) return 'key build + hash + lookup';
-    if (fn === 'create' || fn === 'series' || fn === 'insertSorted') return 'series creation';
-    if (fn === 'append') return 'append checks';
+    if (fn === 'lookup' || fn === 'lookupLabelRanges' || fn === 'hash') return LOOKUP;
+    if (fn === 'create' || fn === 'series' || fn === 'insertSorted' || fn === 'internNames') return 'series creation';
+    if (fn === 'append') return APPEND;
     if (fn === 'commit' || fn === 'finish') return 'commit loop';
     return undefined;
   }
-  if (file.includes('tsdb/src/head/labels-key')) return undefined;
+  if (file.includes('tsdb/src/head/labels-key')) {
+    if (['hashLabelRanges', 'keyEqualsLabelRanges', 'matchString'].includes(fn)) return LOOKUP;
+    if (['labelsFromRanges', 'labelString', 'labelRangesKey', 'copy'].includes(fn)) return 'series creation';
+    return undefined;
+  }
   if (file.includes('tsdb/src/head/memseries')) return fn === 'MemSeries' ? 'series creation' : 'chunk append';
   if (file.includes('tsdb/src/record/')) return 'WAL record encode';
   if (file.includes('tsdb/src/wal/')) return 'WAL write (+snappy)';
@@ -68,7 +80,7 @@ function classify(file: string, fn: string): string | undefined {
   if (file.includes('receive/src/') || file.includes('tsdb/src/db/')) return undefined;
   if (/^node:(_http|http|net|stream|internal\/(http|stream|streams|net))/.test(file)) return 'HTTP/body + handler';
   if (/^node:/.test(file) || file === '') return undefined;
-  if (file.includes('node_modules/xxhash-wasm') || file.startsWith('wasm:')) return 'key build + hash + lookup';
+  if (file.includes('node_modules/xxhash-wasm') || file.startsWith('wasm:')) return LOOKUP;
   if (file.includes('node_modules/snappy')) return undefined;
   if (file.includes('node_modules/prom-client')) return 'metrics';
   return undefined;
@@ -93,6 +105,7 @@ try {
   await server.proc.stop(120_000);
   console.log(`${result.samples} samples, ${result.failed} failed requests`);
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
+  if (values.save) copyFileSync(join(profDir, file), values.save);
   const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as { nodes: ProfileNode[] };
   const bundle = cli();
   const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
@@ -104,6 +117,7 @@ try {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const stageHits = new Map<string, number>();
   const fnHits = new Map<string, number>();
+  const stageFnHits = new Map<string, number>();
   let total = 0;
   const walk = (id: number, inherited: string) => {
     const n = byId.get(id)!;
@@ -116,6 +130,7 @@ try {
       if (stage === SHUTDOWN || stage === OTHER) return walkChildren(n, stage);
       const key = `${n.callFrame.functionName || '(anonymous)'} ${src.replace(/^.*\/packages\//, '')}`;
       fnHits.set(key, (fnHits.get(key) ?? 0) + n.hitCount);
+      if (stage === values.stage) stageFnHits.set(key, (stageFnHits.get(key) ?? 0) + n.hitCount);
     }
     walkChildren(n, stage);
   };
@@ -135,6 +150,12 @@ try {
   console.log(`\ntop ${values.top} ingest functions by self time (share of all samples):`);
   for (const [fn, h] of [...fnHits].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
     console.log(`  ${pct(h)}  ${fn}`);
+  }
+  if (values.stage) {
+    console.log(`\ntop functions of stage "${values.stage}" by self time (share of all samples):`);
+    for (const [fn, h] of [...stageFnHits].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+      console.log(`  ${pct(h)}  ${fn}`);
+    }
   }
 } finally {
   dir.cleanup();

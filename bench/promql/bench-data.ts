@@ -1,6 +1,5 @@
 // Regular benchmark data: counters `x{job, instance}` and classic histograms `h_bucket{job, instance, le}`,
 // one sample every interval, values computed from the sample index so nothing needs to be stored twice.
-import { createWriteStream } from 'node:fs';
 
 export interface BenchSeries {
   labels: Record<string, string>;
@@ -30,35 +29,4 @@ export function benchSeries(n: number): BenchSeries[] {
     );
   }
   return out;
-}
-
-/** Streams the series as OpenMetrics text with whole-second timestamps. */
-export async function writeBenchOpenMetrics(
-  path: string,
-  series: readonly BenchSeries[],
-  start: number,
-  samples: number,
-  interval: number,
-): Promise<void> {
-  const out = createWriteStream(path);
-  const write = async (chunk: string) => {
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  };
-  for (const s of series) {
-    const { __name__: name, ...rest } = s.labels;
-    const head = `${name}{${Object.entries(rest)
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(',')}} `;
-    let chunk = '';
-    for (let i = 0; i < samples; i++) {
-      chunk += `${head}${s.value(i)} ${(start + i * interval) / 1000}\n`;
-      if (chunk.length > 1 << 16) {
-        await write(chunk);
-        chunk = '';
-      }
-    }
-    await write(chunk);
-  }
-  await write('# EOF\n');
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

@@ -1,13 +1,20 @@
 // Ingest cost of a receive ring against a single receiver: samples per CPU-second summed over
 // every receiver process (CPU from /proc, so the load generator's own work is not counted).
-// npx vite-node bench/receive-ring/ring-bench.ts -- [--series 20000] [--samples 5] [--per-request 1000] [--connections 4]
-import { writeFileSync } from 'node:fs';
+// npx vite-node bench/receive-ring/ring-bench.ts -- [--series 60000] [--samples 10] [--per-request 1000]
+//   [--connections 1] [--reps 3] [--setups single,rf1,rf3] [--idle-seconds 5] [--cpu-prof DIR]
+//   [--grpc-compression none|snappy] [--warmup-series 20000]
+// Setups alternate within each repetition, so that a change in the machine's load hits all of them.
+// The CLI is bundled once into a private file, so concurrent builds by others do not change it mid-run.
+import { build } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import {
   freePort,
   processUsage,
-  startCli,
+  repoRoot,
+  startProcess,
   tempDir,
   waitForHttpOk,
   type RunningProcess,
@@ -17,22 +24,73 @@ import { planLoad, runLoad, type LoadPlan } from '../remote-write/loadgen';
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    series: { type: 'string', default: '20000' },
-    samples: { type: 'string', default: '5' },
+    series: { type: 'string', default: '60000' },
+    samples: { type: 'string', default: '10' },
     'per-request': { type: 'string', default: '1000' },
-    connections: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '1' },
+    reps: { type: 'string', default: '1' },
+    setups: { type: 'string', default: 'single,rf1,rf3' },
+    'idle-seconds': { type: 'string', default: '0' },
+    'warmup-series': { type: 'string', default: '0' },
+    'cpu-prof': { type: 'string' },
+    'grpc-compression': { type: 'string' },
   },
 });
+
+interface Setup {
+  key: string;
+  name: string;
+  size: number;
+  rf: number;
+}
+
+const SETUPS: Setup[] = [
+  { key: 'single', name: '1 receiver (ingestor only)', size: 1, rf: 1 },
+  { key: 'rf1', name: '3 receivers, RF=1', size: 3, rf: 1 },
+  { key: 'rf3', name: '3 receivers, RF=3', size: 3, rf: 3 },
+];
 
 interface Member {
   proc: RunningProcess;
   url: string;
 }
 
-async function startRing(dir: string, size: number, rf: number): Promise<Member[]> {
+async function bundleCli(): Promise<string> {
+  // inside the repository, so that third-party packages resolve from its node_modules
+  const outfile = join(repoRoot, 'bench', 'receive-ring', `.ring-cli-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(repoRoot, 'packages', 'cli', 'src', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'external-third-party',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@thanos-ts/') ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+    banner: {
+      js: "import { createRequire as __thanosCreateRequire } from 'node:module'; const require = __thanosCreateRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
+
+async function startRing(cli: string, dir: string, setup: Setup): Promise<Member[]> {
+  const { size, rf } = setup;
   const grpc = await Promise.all(Array.from({ length: size }, () => freePort()));
   const file = join(dir, 'hashrings.json');
   if (size > 1) writeFileSync(file, JSON.stringify([{ endpoints: grpc.map((p) => `127.0.0.1:${p}`) }]));
+  const profDir = values['cpu-prof'];
+  if (profDir) mkdirSync(join(profDir, setup.key), { recursive: true });
+  const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, setup.key)}`] : [];
   return Promise.all(
     grpc.map(async (g, i) => {
       const rw = await freePort();
@@ -43,9 +101,12 @@ async function startRing(dir: string, size: number, rf: number): Promise<Member[
               `--receive.hashrings-file=${file}`,
               `--receive.local-endpoint=127.0.0.1:${g}`,
               `--receive.replication-factor=${rf}`,
+              ...(values['grpc-compression'] ? [`--receive.grpc-compression=${values['grpc-compression']}`] : []),
             ]
           : [];
-      const proc = startCli([
+      const proc = startProcess(process.execPath, [
+        ...nodeArgs,
+        cli,
         'receive',
         `--tsdb.path=${join(dir, `r${i}`)}`,
         `--remote-write.address=127.0.0.1:${rw}`,
@@ -61,25 +122,69 @@ async function startRing(dir: string, size: number, rf: number): Promise<Member[
   );
 }
 
-async function measure(name: string, size: number, rf: number, plan: LoadPlan): Promise<number> {
+const cpuOf = (members: Member[]) => members.map((m) => processUsage(m.proc.pid).cpuSeconds);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+interface Measurement {
+  samples: number;
+  failed: number;
+  cpu: number;
+  idleCpuPerSecond: number;
+  wallSeconds: number;
+}
+
+/** Every receiver gets an equal share of the requests, as behind a load balancer. */
+function sendEvenly(members: Member[], plan: LoadPlan, tenant?: string) {
+  const shares = members.map((_, i) => ({ ...plan, shards: plan.shards.filter((_, s) => s % members.length === i) }));
+  return Promise.all(members.map((m, i) => runLoad({ url: m.url, plan: shares[i], tenant })));
+}
+
+async function measure(cli: string, setup: Setup, plan: LoadPlan): Promise<Measurement> {
   const dir = tempDir('ring-bench-');
-  const members = await startRing(dir.path, size, rf);
+  const members = await startRing(cli, dir.path, setup);
+  let window: { started: number; ended: number } | undefined;
   try {
-    const before = members.map((m) => processUsage(m.proc.pid).cpuSeconds);
-    // every receiver gets an equal share of the requests, as behind a load balancer
-    const shares = members.map((_, i) => ({ ...plan, shards: plan.shards.filter((_, s) => s % members.length === i) }));
-    const results = await Promise.all(members.map((m, i) => runLoad({ url: m.url, plan: shares[i] })));
-    const cpu = members.reduce((sum, m, i) => sum + processUsage(m.proc.pid).cpuSeconds - before[i], 0);
-    const failed = results.reduce((n, r) => n + r.failed, 0);
-    const samples = results.reduce((n, r) => n + r.samples, 0);
-    const perCpu = samples / cpu;
-    for (const r of results) for (const e of r.errorSamples) console.error(`  ${name}: ${e}`);
-    console.log(
-      `| ${name} | ${samples} | ${failed} | ${cpu.toFixed(2)} | ${Math.round(perCpu)} | ${Math.round((perCpu * rf) / 1)} |`,
-    );
-    return (perCpu * rf) / 1;
+    // the CPU an idle member burns (timers, watchers, keep-alives), over the members together
+    const idleSeconds = Number(values['idle-seconds']);
+    let idleCpuPerSecond = 0;
+    if (idleSeconds > 0) {
+      await sleep(1000);
+      const idle0 = cpuOf(members);
+      await sleep(idleSeconds * 1000);
+      idleCpuPerSecond = (sum(cpuOf(members)) - sum(idle0)) / idleSeconds;
+    }
+    if (warmup) await sendEvenly(members, warmup, 'warmup');
+    const before = cpuOf(members);
+    const started = performance.now();
+    const results = await sendEvenly(members, plan);
+    const ended = performance.now();
+    const cpu = sum(cpuOf(members)) - sum(before);
+    const wallSeconds = (ended - started) / 1000;
+    for (const r of results) for (const e of r.errorSamples.slice(0, 3)) console.error(`  ${setup.name}: ${e}`);
+    window = { started, ended };
+    return {
+      samples: sum(results.map((r) => r.samples)),
+      failed: sum(results.map((r) => r.failed)),
+      cpu,
+      idleCpuPerSecond,
+      wallSeconds,
+    };
   } finally {
-    await Promise.all(members.map((m) => m.proc.stop()));
+    // a profile is written at exit, after the shutdown flush: give that time
+    const exits = await Promise.all(
+      members.map(async (m) => {
+        await m.proc.stop(values['cpu-prof'] ? 120_000 : 10_000);
+        return performance.now();
+      }),
+    );
+    const profDir = values['cpu-prof'];
+    if (profDir && window) {
+      // The load's time window in each profile, counted back from its end (the profile stops at
+      // exit; its start lags the spawn by a start-up time that varies with the machine's load).
+      const { started, ended } = window;
+      const windows = Object.fromEntries(members.map((m, i) => [m.proc.pid, [exits[i] - started, exits[i] - ended]]));
+      writeFileSync(join(profDir, setup.key, `windows-${members[0].proc.pid}.json`), JSON.stringify(windows));
+    }
     dir.cleanup();
   }
 }
@@ -96,14 +201,58 @@ const plan = planLoad(
   },
   Number(values.connections) * 3,
 );
-console.log(`${plan.totalSamples} samples per run, ${plan.shards.length} senders`);
-console.log(
-  '| setup | samples acknowledged | failed | receivers CPU s | acknowledged samples / CPU s | stored samples / CPU s |',
-);
-console.log('|---|---|---|---|---|---|');
-const single = await measure('1 receiver (ingestor only)', 1, 1, plan);
-const rf1 = await measure('3 receivers, RF=1', 3, 1, plan);
-const rf3 = await measure('3 receivers, RF=3', 3, 3, plan);
-console.log(
-  `\nrouting + forwarding overhead per stored sample: RF=1 ${((single / rf1 - 1) * 100).toFixed(0)}%, RF=3 ${((single / rf3 - 1) * 100).toFixed(0)}%`,
-);
+// Sent to another tenant before measuring, so that every process has compiled its hot code
+// (a ring member does a third of the work, so start-up costs weigh three times as much).
+const warmupSeries = Number(values['warmup-series']);
+const warmup =
+  warmupSeries > 0
+    ? planLoad(
+        {
+          seriesCount: warmupSeries,
+          samplesPerSeries: 3,
+          seriesPerRequest: Number(values['per-request']),
+          startMs: Date.now() - 60_000,
+          stepMs,
+        },
+        Number(values.connections) * 3,
+      )
+    : undefined;
+const setups = values.setups.split(',').map((k) => {
+  const s = SETUPS.find((x) => x.key === k);
+  if (!s) throw new Error(`unknown setup ${k} (expected ${SETUPS.map((x) => x.key).join(', ')})`);
+  return s;
+});
+const cli = await bundleCli();
+try {
+  console.log(`${plan.totalSamples} samples per run, ${plan.shards.length} senders`);
+  console.log(
+    '| rep | setup | acknowledged | failed | wall s | receivers CPU s | idle CPU s/s | acknowledged samples / CPU s | stored samples / CPU s |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const stored = new Map<string, number[]>(setups.map((s) => [s.key, []]));
+  for (let rep = 1; rep <= Number(values.reps); rep++) {
+    for (const setup of setups) {
+      const m = await measure(cli, setup, plan);
+      const perCpu = m.samples / m.cpu;
+      stored.get(setup.key)!.push(perCpu * setup.rf);
+      console.log(
+        `| ${rep} | ${setup.name} | ${m.samples} | ${m.failed} | ${m.wallSeconds.toFixed(1)} | ${m.cpu.toFixed(2)} | ${m.idleCpuPerSecond.toFixed(3)} | ${Math.round(perCpu)} | ${Math.round(perCpu * setup.rf)} |`,
+      );
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const single = stored.get('single');
+  if (single?.length) {
+    for (const key of ['rf1', 'rf3']) {
+      const other = stored.get(key);
+      if (!other?.length) continue;
+      const perRep = other.map((v, i) => `${((single[i] / v - 1) * 100).toFixed(0)}%`).join(', ');
+      console.log(
+        `routing + forwarding cost per stored sample, ${key}: median ${((median(single) / median(other) - 1) * 100).toFixed(0)}% (per rep: ${perRep})`,
+      );
+    }
+  }
+} finally {
+  rmSync(cli, { force: true });
+  rmSync(`${cli}.map`, { force: true });
+}

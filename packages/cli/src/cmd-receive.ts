@@ -79,8 +79,17 @@ export const receiveCommand: Command = {
     {
       name: 'tsdb.out-of-order.time-window',
       kind: 'duration',
-      help: 'Accept out-of-order samples this far back (only 0s is supported yet).',
+      help:
+        '[EXPERIMENTAL] Configures the allowed time window for ingestion of out-of-order samples. Disabled (0s) by default. ' +
+        'Out-of-order samples are logged to wbl/ and compacted into their own blocks (hint from-out-of-order), which overlap ' +
+        'in-order blocks: if you use the compactor, enable --compact.enable-vertical-compaction there.',
       default: '0s',
+    },
+    {
+      name: 'tsdb.out-of-order.cap-max',
+      kind: 'int',
+      help: '[EXPERIMENTAL] Configures the maximum capacity for out-of-order chunks (in samples, at most 255). If set to <=0, default value 32 is assumed.',
+      default: 0,
     },
     {
       name: 'tsdb.too-far-in-future.time-window',
@@ -176,8 +185,9 @@ export const receiveCommand: Command = {
         'no external labels configured for receive, uniquely identifying external labels must be configured (ideally with `receive_` prefix); use --label',
       );
     }
-    if ((flags['tsdb.out-of-order.time-window'] as number) !== 0) {
-      throw new UsageError('--tsdb.out-of-order.time-window: only 0s (reject out-of-order samples) is supported');
+    const oooCapMax = flags['tsdb.out-of-order.cap-max'] as number;
+    if (!Number.isSafeInteger(oooCapMax) || oooCapMax > 255) {
+      throw new UsageError(`--tsdb.out-of-order.cap-max: must be an integer of at most 255, got ${oooCapMax}`);
     }
     const replicationFactor = flags['receive.replication-factor'] as number;
     if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
@@ -201,6 +211,8 @@ export const receiveCommand: Command = {
       walCompression: flags['tsdb.wal-compression'] as boolean,
       walFsync: flags['tsdb.wal-fsync'] as boolean,
       tooFarInFutureMs: flags['tsdb.too-far-in-future.time-window'] as number,
+      outOfOrderTimeWindowMs: flags['tsdb.out-of-order.time-window'] as number,
+      outOfOrderCapMax: oooCapMax,
       externalLabels: sortLabels(labels),
       tenantHeader: flags['receive.tenant-header'] as string,
       defaultTenant: flags['receive.default-tenant-id'] as string,

@@ -4,18 +4,13 @@
 // payloads (stale markers) survive.
 import { Aggr, ChunkEncoding, type AggrChunk, type Chunk } from '@thanos-ts/storepb';
 import { XorChunkIterator } from '@thanos-ts/tsdb';
+import type { SampleArena } from './sample-arena';
+import { SampleBuffer, type DecodedSamples } from './sample-buffer';
 
-export interface DecodedSamples {
-  timestamps: Float64Array;
-  values: Float64Array;
-}
+export type { DecodedSamples } from './sample-buffer';
 
 /** Which values of a downsampled chunk stand for the series. */
 export type Aggregate = 'count' | 'sum' | 'min' | 'max' | 'counter' | 'average';
-
-/** Which half of a float64 each Uint32 word holds (platform byte order). */
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
 
 const COUNTER_FUNCS = new Set(['rate', 'increase', 'irate', 'resets', 'xrate', 'xincrease']);
 
@@ -57,58 +52,8 @@ export function requestAggregates(a: Aggregate): Aggr[] {
   }
 }
 
-/** Growable sample arrays that keep timestamps strictly increasing and values bit-exact. */
-class SampleBuffer {
-  private ts: Float64Array;
-  private vs: Float64Array;
-  private words: Uint32Array;
-  private n = 0;
-
-  constructor(capacity: number) {
-    this.ts = new Float64Array(capacity);
-    this.vs = new Float64Array(capacity);
-    this.words = new Uint32Array(this.vs.buffer);
-  }
-
-  /** Whether `t` follows the last sample; chunks of one replica never overlap, so a repeat is dropped. */
-  accepts(t: number): boolean {
-    return this.n === 0 || t > this.ts[this.n - 1];
-  }
-
-  pushBits(t: number, hi: number, lo: number): void {
-    this.ensure();
-    this.ts[this.n] = t;
-    this.words[2 * this.n + HI] = hi;
-    this.words[2 * this.n + LO] = lo;
-    this.n++;
-  }
-
-  push(t: number, v: number): void {
-    this.ensure();
-    this.ts[this.n] = t;
-    this.vs[this.n] = v;
-    this.n++;
-  }
-
-  finish(): DecodedSamples {
-    const n = this.n;
-    return n === this.ts.length
-      ? { timestamps: this.ts, values: this.vs }
-      : { timestamps: this.ts.slice(0, n), values: this.vs.slice(0, n) };
-  }
-
-  private ensure(): void {
-    if (this.n < this.ts.length) return;
-    const cap = Math.max(16, this.ts.length * 2);
-    const ts = new Float64Array(cap);
-    const vs = new Float64Array(cap);
-    ts.set(this.ts);
-    vs.set(this.vs);
-    this.ts = ts;
-    this.vs = vs;
-    this.words = new Uint32Array(vs.buffer);
-  }
-}
+/** Decoding is synchronous, so one iterator serves every call. */
+const sharedIterator = new XorChunkIterator();
 
 function overlaps(c: AggrChunk, mint: number, maxt: number): boolean {
   return c.maxTime >= mint && c.minTime <= maxt;
@@ -213,19 +158,23 @@ function decodeCounter(chunks: readonly AggrChunk[], mint: number, maxt: number)
 /**
  * Decodes the chunks of one replica (sorted, not overlapping) into samples with
  * `mint <= t <= maxt`. Raw chunks decode as they are; downsampled ones as `aggregate`.
+ * With `arena` the result is a slice of the arena's arrays.
  */
 export function decodeChunks(
   chunks: readonly AggrChunk[],
   mint: number,
   maxt: number,
   aggregate: Aggregate = 'average',
+  arena?: SampleArena,
 ): DecodedSamples {
   const inWindow = chunks.filter((c) => overlaps(c, mint, maxt));
   if (aggregate === 'counter' && inWindow.some((c) => !c.raw)) return decodeCounter(inWindow, mint, maxt);
   let capacity = 0;
   for (const c of inWindow) capacity += c.raw ? xorSamples(c.raw) : c.count ? xorSamples(c.count) : 0;
-  const out = new SampleBuffer(capacity);
-  const it = new XorChunkIterator();
+  // Averages decode count and sum into buffers of their own first, so they cannot share the arena.
+  const averaged = aggregate === 'average' && inWindow.some((c) => !c.raw);
+  const out = new SampleBuffer(capacity, averaged ? undefined : arena);
+  const it = sharedIterator;
   for (const c of inWindow) {
     if (c.raw || aggregate !== 'average') {
       appendXor(out, it, subChunk(c, aggregate === 'average' ? 'count' : aggregate), mint, maxt);

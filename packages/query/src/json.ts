@@ -22,8 +22,22 @@ export function labelsJson(ls: ReadonlyArray<{ name: string; value: string }>): 
   return `{${ls.map((l) => `${jsonString(l.name)}:${jsonString(l.value)}`).join(',')}}`;
 }
 
+/**
+ * `formatPromApiFloat` with a fast path: where Go prints the fixed form (1e-6 <= |v| < 1e21),
+ * JS's own number-to-string gives the same shortest round-trip digits in the same shape.
+ */
+export function apiFloat(v: number): string {
+  const abs = v < 0 ? -v : v;
+  return abs >= 1e-6 && abs < 1e21 ? String(v) : formatPromApiFloat(v);
+}
+
+/** `formatPromApiTimestamp` with a fast path for whole seconds (the usual step alignment). */
+export function apiTimestamp(ms: number): string {
+  return ms % 1000 === 0 ? String(ms / 1000) : formatPromApiTimestamp(ms);
+}
+
 function point(t: number, v: number): string {
-  return `[${formatPromApiTimestamp(t)},"${formatPromApiFloat(v)}"]`;
+  return `[${apiTimestamp(t)},"${apiFloat(v)}"]`;
 }
 
 /** The `data` of a query answer: `{"resultType":...,"result":...}`. */
@@ -44,7 +58,7 @@ export function queryDataJson(value: QueryValue): string {
     case 'scalar':
       return `{"resultType":"scalar","result":${point(value.t, value.v)}}`;
     case 'string':
-      return `{"resultType":"string","result":[${formatPromApiTimestamp(value.t)},${jsonString(value.v)}]}`;
+      return `{"resultType":"string","result":[${apiTimestamp(value.t)},${jsonString(value.v)}]}`;
   }
 }
 

@@ -2,7 +2,8 @@
 // (with counter adjustment for rate-like functions) or a plain chain merge, optionally
 // recording which replica served which time range (`explain=dedup`).
 import { CounterAdjustingIterator, PenaltyDedupIterator, type SampleIterator } from '@thanos-ts/storepb';
-import type { DecodedSamples } from './chunk-decode';
+import type { SampleArena } from './sample-arena';
+import { HI, LO, SampleBuffer, type DecodedSamples } from './sample-buffer';
 
 export type DedupFunc = 'penalty' | 'chain';
 
@@ -25,6 +26,8 @@ export interface MergeOptions {
   /** The selector feeds rate/increase/irate/resets: keep counters monotonic across switches. */
   counter: boolean;
   explain: boolean;
+  /** Where merged samples go (arrays of their own without one). */
+  arena?: SampleArena;
 }
 
 export interface MergedSamples extends DecodedSamples {
@@ -100,8 +103,9 @@ function totalLength(replicas: readonly DecodedSamples[]): number {
   return n;
 }
 
-function finish(ts: Float64Array, vs: Float64Array, n: number, rec?: RangeRecorder): MergedSamples {
-  return { timestamps: ts.slice(0, n), values: vs.slice(0, n), ranges: rec?.ranges };
+/** The values of each replica as 32-bit words, for copying a sample's exact bits. */
+function valueWords(replicas: readonly DecodedSamples[]): Uint32Array[] {
+  return replicas.map((r) => new Uint32Array(r.values.buffer, r.values.byteOffset, r.values.length * 2));
 }
 
 function penaltyMerge(replicas: readonly ReplicaSamples[], opts: MergeOptions): MergedSamples {
@@ -112,51 +116,48 @@ function penaltyMerge(replicas: readonly ReplicaSamples[], opts: MergeOptions): 
   };
   let it = leaf(0);
   for (let i = 1; i < replicas.length; i++) it = new PenaltyDedupIterator(it, leaf(i));
-  const cap = totalLength(replicas);
-  const ts = new Float64Array(cap);
-  const vs = new Float64Array(cap);
+  const words = valueWords(replicas);
+  const out = new SampleBuffer(totalLength(replicas), opts.arena);
   const rec = opts.explain ? new RangeRecorder(replicas) : undefined;
-  let n = 0;
   while (it.next()) {
-    ts[n] = it.atT();
+    const t = it.atT();
     const v = it.atV();
-    const src = replicas[tracker.replica].values;
     // Unadjusted values are copied by bits so stale markers keep their NaN payload.
-    if (opts.counter) vs[n] = v;
-    else vs.set(src.subarray(tracker.index, tracker.index + 1), n);
-    rec?.add(tracker.replica, ts[n]);
-    n++;
+    if (opts.counter) out.push(t, v);
+    else {
+      const w = words[tracker.replica];
+      out.pushBits(t, w[2 * tracker.index + HI], w[2 * tracker.index + LO]);
+    }
+    rec?.add(tracker.replica, t);
   }
-  return finish(ts, vs, n, rec);
+  return { ...out.finish(), ranges: rec?.ranges };
 }
 
 /** Union of all samples; at equal timestamps the first replica's sample is kept. */
 function chainMerge(replicas: readonly ReplicaSamples[], opts: MergeOptions): MergedSamples {
-  const cap = totalLength(replicas);
-  const ts = new Float64Array(cap);
-  const vs = new Float64Array(cap);
+  const words = valueWords(replicas);
+  const out = new SampleBuffer(totalLength(replicas), opts.arena);
   const pos = new Array<number>(replicas.length).fill(0);
   const rec = opts.explain ? new RangeRecorder(replicas) : undefined;
-  let n = 0;
+  let lastT = -Infinity;
   while (true) {
     let best = -1;
     let bestT = Infinity;
     for (let r = 0; r < replicas.length; r++) {
       const rts = replicas[r].timestamps;
-      while (pos[r] < rts.length && n > 0 && rts[pos[r]] <= ts[n - 1]) pos[r]++;
+      while (pos[r] < rts.length && rts[pos[r]] <= lastT) pos[r]++;
       if (pos[r] < rts.length && rts[pos[r]] < bestT) {
         bestT = rts[pos[r]];
         best = r;
       }
     }
     if (best < 0) break;
-    ts[n] = bestT;
-    vs.set(replicas[best].values.subarray(pos[best], pos[best] + 1), n);
+    const i = pos[best]++;
+    out.pushBits(bestT, words[best][2 * i + HI], words[best][2 * i + LO]);
     rec?.add(best, bestT);
-    pos[best]++;
-    n++;
+    lastT = bestT;
   }
-  return finish(ts, vs, n, rec);
+  return { ...out.finish(), ranges: rec?.ranges };
 }
 
 export function mergeReplicas(replicas: readonly ReplicaSamples[], opts: MergeOptions): MergedSamples {

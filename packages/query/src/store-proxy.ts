@@ -6,6 +6,7 @@ import {
   mergeSeriesSets,
   PartialResponseStrategy,
   StoreApiError,
+  stripReplicaLabels,
   type InfoServerImpl,
   type Label,
   type Matcher,
@@ -48,17 +49,26 @@ export function createStoreProxy(opts: StoreProxyOptions): { store: StoreServerI
     return { results: results.flat(), warnings };
   };
 
+  /**
+   * One store's series, sorted without the request's replica labels: streamed from stores
+   * that remove them, buffered and re-sorted for those that cannot.
+   */
   async function* storeSeries(
     e: Endpoint,
     req: SeriesRequest,
     signal: AbortSignal,
     sink: SeriesSink,
   ): AsyncGenerator<Series> {
+    const buffer = req.withoutReplicaLabels.length > 0 && e.info?.store?.supportsWithoutReplicaLabels !== true;
+    const buffered: Series[] = [];
     try {
       for await (const r of e.client.series(req, { signal, timeoutMs })) {
-        if (r.type === 'series') yield r.series;
-        else if (r.type === 'warning') await sink.send(r);
+        if (r.type === 'series') {
+          if (buffer) buffered.push(r.series);
+          else yield r.series;
+        } else if (r.type === 'warning') await sink.send(r);
       }
+      if (buffer) yield* stripReplicaLabels(buffered, req.withoutReplicaLabels);
     } catch (err) {
       if (signal.aborted || req.partialResponseStrategy === PartialResponseStrategy.ABORT) {
         throw StoreApiError.unavailable(storeFailure(e.name, err));
@@ -105,7 +115,7 @@ export function createStoreProxy(opts: StoreProxyOptions): { store: StoreServerI
           minTime: known.length ? Math.min(...known.map((e) => e.minTime)) : Number.MAX_SAFE_INTEGER,
           maxTime: known.length ? Math.max(...known.map((e) => e.maxTime)) : Number.MIN_SAFE_INTEGER,
           supportsSharding: false,
-          supportsWithoutReplicaLabels: false,
+          supportsWithoutReplicaLabels: true,
           supportsProjections: false,
           tsdbInfos: [],
         },

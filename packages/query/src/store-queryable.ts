@@ -18,6 +18,7 @@ import {
   mergeSeriesSets,
   PartialResponseStrategy,
   matcherToString,
+  removeLabels,
   splitOverlappingChunks,
   stripReplicaLabels,
   toLabelMatchers,
@@ -30,6 +31,7 @@ import {
 import { aggregateForFunc, decodeChunks, needsTwoSamples, requestAggregates } from './chunk-decode';
 import { storeFailure, storesFor, type Endpoint } from './endpoints';
 import type { QueryMetrics } from './metrics';
+import { SampleArena } from './sample-arena';
 import { mergeReplicas, type DedupFunc, type ReplicaSamples, type ServedRange } from './replica-merge';
 
 export interface StoreQueryOptions {
@@ -77,6 +79,12 @@ export interface FetchTiming {
   samples: number;
 }
 
+/**
+ * Series per StoreAPI frame the querier asks for (`response_batch_size`): fewer, larger
+ * gRPC messages. Stores that predate the field ignore it and send one series per frame.
+ */
+const SERIES_BATCH_SIZE = 64;
+
 function formatLabels(ls: readonly Label[]): string {
   return `{${ls.map((l) => `${l.name}=${JSON.stringify(l.value)}`).join(', ')}}`;
 }
@@ -85,6 +93,8 @@ export class StoreQueryable implements Queryable {
   readonly warnings: string[] = [];
   readonly explanations: DedupExplanation[] = [];
   readonly timing: FetchTiming = { fanOutMs: 0, decodeMs: 0, series: 0, samples: 0 };
+  /** Holds the samples of every series this request selects (they live as long as the request). */
+  private readonly arena = new SampleArena();
   private readonly replicaLabelSet: ReadonlySet<string>;
 
   constructor(
@@ -124,18 +134,23 @@ export class StoreQueryable implements Queryable {
         seriesHashLabelName: '',
       },
     };
-    const perStore = await this.fetchSeries(req, matchers);
+    const chunkReplica = new WeakMap<AggrChunk, string>();
     const started = performance.now();
+    let decodeMs = 0;
     const out: StorageSeries[] = [];
     // Counter adjustment belongs to replica dedup; without it overlapping chunks merge plainly.
     const counter = this.replicaLabelSet.size > 0 && isCounterFunction(hints.func);
     const selector = `{${matchers.map(matcherToString).join(', ')}}`;
-    for await (const series of mergeSeriesSets(perStore.lists)) {
+    const mergeOpts = { func: this.opts.dedupFunc, counter, explain: !!this.opts.explain, arena: this.arena };
+    const streams = this.seriesStreams(req, matchers, this.opts.explain ? chunkReplica : undefined);
+    for await (const series of mergeSeriesSets(streams)) {
+      const t0 = performance.now();
       const replicas: ReplicaSamples[] = splitOverlappingChunks(series.chunks).map((chunks) => ({
-        replica: replicaNameOf(chunks, perStore.chunkReplica),
-        ...decodeChunks(chunks, hints.start, hints.end, aggregate),
+        replica: this.opts.explain ? replicaNameOf(chunks, chunkReplica) : '',
+        ...decodeChunks(chunks, hints.start, hints.end, aggregate, this.arena),
       }));
-      const merged = mergeReplicas(replicas, { func: this.opts.dedupFunc, counter, explain: !!this.opts.explain });
+      const merged = mergeReplicas(replicas, mergeOpts);
+      decodeMs += performance.now() - t0;
       if (merged.timestamps.length === 0) continue;
       if (merged.ranges && replicas.length > 1) {
         this.explanations.push({ selector, labels: series.labels, ranges: merged.ranges });
@@ -144,13 +159,15 @@ export class StoreQueryable implements Queryable {
       out.push({ labels: series.labels as Labels, timestamps: merged.timestamps, values: merged.values });
     }
     this.timing.series += out.length;
-    this.timing.decodeMs += performance.now() - started;
+    this.timing.decodeMs += decodeMs;
+    this.timing.fanOutMs += performance.now() - started - decodeMs;
     return out;
   }
 
   /** Label sets of the series matching any of the matcher sets (the /api/v1/series answer). */
   async seriesLabels(mint: number, maxt: number, matcherSets: Matcher[][]): Promise<Label[][]> {
     const found = new Map<string, Label[]>();
+    const started = performance.now();
     for (const matchers of matcherSets) {
       const req: SeriesRequestInit = {
         minTime: mint,
@@ -159,9 +176,10 @@ export class StoreQueryable implements Queryable {
         skipChunks: true,
         partialResponseStrategy: this.strategy(),
       };
-      const { lists } = await this.fetchSeries(req, matchers);
-      for (const list of lists) for (const s of list) found.set(formatLabels(s.labels), s.labels);
+      for await (const s of mergeSeriesSets(this.seriesStreams(req, matchers)))
+        found.set(formatLabels(s.labels), s.labels);
     }
+    this.timing.fanOutMs += performance.now() - started;
     return [...found.values()].sort(compareLabels);
   }
 
@@ -211,31 +229,76 @@ export class StoreQueryable implements Queryable {
   }
 
   /**
-   * Streams Series from every eligible store into per-store lists sorted by label set
-   * with replica labels removed; remembers each chunk's replica for explanations.
+   * One sorted Series stream per eligible store, replica labels removed, for a k-way merge
+   * that starts as soon as the first frames arrive. Stores that say they remove replica
+   * labels themselves (`supports_without_replica_labels`) are streamed as they come;
+   * the others are buffered and re-sorted after removal, as the Thanos proxy does.
+   * A store failure ends its stream with a warning naming it, or throws when partial
+   * responses are off; `chunkReplica` learns each chunk's replica for explanations.
    */
-  private async fetchSeries(req: SeriesRequestInit, matchers: Matcher[]) {
-    const chunkReplica = new WeakMap<AggrChunk, string>();
-    const started = performance.now();
-    const lists = await this.fanOut('Series', matchers, req.minTime, req.maxTime, async (e, signal, timeoutMs) => {
-      const got: Series[] = [];
-      for await (const r of e.client.series(req, { signal, timeoutMs })) {
-        if (r.type === 'series') got.push(r.series);
-        else if (r.type === 'warning') this.warnings.push(`${e.name}: ${r.warning}`);
-      }
-      return this.prepareStoreSeries(e.name, got, chunkReplica);
-    });
-    this.timing.fanOutMs += performance.now() - started;
-    return { lists, chunkReplica };
+  private seriesStreams(
+    init: SeriesRequestInit,
+    matchers: Matcher[],
+    chunkReplica?: WeakMap<AggrChunk, string>,
+  ): AsyncIterable<Series>[] {
+    const stores = storesFor(this.endpoints(), matchers, init.minTime, init.maxTime);
+    const pending = new Set(stores.map((s) => s.name));
+    // Replica names are needed per chunk to explain dedup: then every store keeps its labels.
+    const pushDown = this.replicaLabelSet.size > 0 && !chunkReplica;
+    const req: SeriesRequestInit = {
+      ...init,
+      responseBatchSize: SERIES_BATCH_SIZE,
+      withoutReplicaLabels: pushDown ? [...this.replicaLabelSet] : [],
+    };
+    return stores.map((e) => this.storeStream(e, req, pending, pushDown, chunkReplica));
   }
 
-  private prepareStoreSeries(store: string, got: Series[], chunkReplica: WeakMap<AggrChunk, string>): Series[] {
-    for (const s of got) {
-      const replica = s.labels.filter((l) => this.replicaLabelSet.has(l.name));
-      const name = replica.length ? `${formatLabels(replica)} @ ${store}` : store;
-      for (const c of s.chunks) chunkReplica.set(c, name);
+  private async *storeStream(
+    e: Endpoint,
+    req: SeriesRequestInit,
+    pending: Set<string>,
+    pushDown: boolean,
+    chunkReplica: WeakMap<AggrChunk, string> | undefined,
+  ): AsyncGenerator<Series> {
+    const signal = this.opts.signal;
+    const started = performance.now();
+    // Removing replica labels here can reorder a store's series unless the store did it.
+    const resort = this.replicaLabelSet.size > 0 && !(pushDown && e.info?.store?.supportsWithoutReplicaLabels);
+    try {
+      const buffered: Series[] = [];
+      for await (const r of e.client.series(req, { signal, timeoutMs: this.opts.storeTimeoutMs || undefined })) {
+        if (r.type === 'warning') this.warnings.push(`${e.name}: ${r.warning}`);
+        if (r.type !== 'series') continue;
+        if (chunkReplica) this.rememberReplica(e.name, r.series, chunkReplica);
+        if (resort) buffered.push(r.series);
+        else yield this.withoutReplicaLabels(r.series);
+      }
+      if (resort) yield* stripReplicaLabels(buffered, this.replicaLabelSet);
+      this.opts.metrics?.storeDuration.observe(
+        { store: e.name, method: 'Series' },
+        (performance.now() - started) / 1000,
+      );
+    } catch (err) {
+      if (signal?.aborted) throw abortError(signal, 'fetching Series from stores', pending);
+      this.opts.metrics?.storeFailures.inc({ store: e.name, method: 'Series' });
+      const msg = storeFailure(e.name, err);
+      if (!this.opts.partialResponse) throw new StoreFailedError(e.name, msg);
+      this.warnings.push(msg);
+    } finally {
+      pending.delete(e.name);
     }
-    return this.replicaLabelSet.size ? stripReplicaLabels(got, this.replicaLabelSet) : got;
+  }
+
+  /** Removes replica labels a store left in (Thanos stores strip them from external labels only). */
+  private withoutReplicaLabels(s: Series): Series {
+    const labels = removeLabels(s.labels, this.replicaLabelSet);
+    return labels === s.labels ? s : { labels, chunks: s.chunks };
+  }
+
+  private rememberReplica(store: string, s: Series, chunkReplica: WeakMap<AggrChunk, string>): void {
+    const replica = s.labels.filter((l) => this.replicaLabelSet.has(l.name));
+    const name = replica.length ? `${formatLabels(replica)} @ ${store}` : store;
+    for (const c of s.chunks) chunkReplica.set(c, name);
   }
 
   /**

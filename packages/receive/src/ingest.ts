@@ -4,7 +4,11 @@ import type { WriteRequestView } from '@thanos-ts/remote-write';
 import {
   AppendStatus,
   compareStrings,
+  hashLabelRanges,
+  labelRangesKey,
+  labelsFromRanges,
   labelsToString,
+  type LabelRanges,
   type HeadAppender,
   type Label,
   type MemSeries,
@@ -17,6 +21,7 @@ const STATUS_KIND: Record<number, WriteFailureKind | undefined> = {
   [AppendStatus.duplicate]: 'duplicate',
   [AppendStatus.outOfBounds]: 'out_of_bounds',
   [AppendStatus.tooFarInFuture]: 'too_far_in_future',
+  [AppendStatus.tooOld]: 'too_old',
 };
 
 /** Longest label value accepted: far above real label values, low enough to refuse abuse. */
@@ -45,45 +50,6 @@ export function labelSetProblem(labels: readonly Label[]): string | undefined {
   }
   return undefined;
 }
-
-/**
- * Builds the canonical key (`name 0xff value 0xff ...`) of one series straight from the
- * request bytes, skipping the split-tenant label, without decoding strings.
- */
-class SeriesKeyBuilder {
-  private buf = new Uint8Array(1024);
-  length = 0;
-
-  build(view: WriteRequestView, s: number, skipLabel: number): Uint8Array {
-    const refs = view.labelRefs;
-    const src = view.buffer;
-    let pos = 0;
-    for (let l = view.seriesLabelStart[s], end = view.seriesLabelStart[s + 1]; l < end; l++) {
-      if (l === skipLabel) continue;
-      const ns = refs[4 * l];
-      const ne = refs[4 * l + 1];
-      const vs = refs[4 * l + 2];
-      const ve = refs[4 * l + 3];
-      const need = pos + (ne - ns) + (ve - vs) + 2;
-      if (need > this.buf.length) this.grow(need);
-      const b = this.buf;
-      for (let i = ns; i < ne; i++) b[pos++] = src[i];
-      b[pos++] = 0xff;
-      for (let i = vs; i < ve; i++) b[pos++] = src[i];
-      b[pos++] = 0xff;
-    }
-    this.length = pos;
-    return this.buf.subarray(0, pos);
-  }
-
-  private grow(need: number): void {
-    const next = new Uint8Array(Math.max(need, this.buf.length * 2));
-    next.set(this.buf);
-    this.buf = next;
-  }
-}
-
-const keyBuilder = new SeriesKeyBuilder();
 
 /** Where the split-tenant label of each series is, and what tenant each series goes to. */
 export interface TenantAssignment {
@@ -118,10 +84,14 @@ export function ingestSeries(
   const hiIdx = LITTLE_ENDIAN ? 1 : 0;
   const loIdx = 1 - hiIdx;
   const ts = view.timestamps;
+  // one range descriptor, pointed at each series in turn: the series are looked up in the request's bytes
+  const ranges: LabelRanges = { bytes: view.buffer, refs: view.labelRefs, from: 0, to: 0, skip: -1 };
   let written = 0;
   for (const s of series) {
-    const skip = skipLabel ? skipLabel[s] : -1;
-    const memSeries = resolveSeries(db, app, view, s, skip, options, report);
+    ranges.from = view.seriesLabelStart[s];
+    ranges.to = view.seriesLabelStart[s + 1];
+    ranges.skip = skipLabel ? skipLabel[s] : -1;
+    const memSeries = resolveSeries(db, app, view, s, ranges, options, report);
     if (memSeries === undefined) continue;
     for (let k = view.seriesSampleStart[s], end = view.seriesSampleStart[s + 1]; k < end; k++) {
       const st = app.append(memSeries, ts[k], words[2 * k + hiIdx], words[2 * k + loIdx]);
@@ -144,16 +114,14 @@ function resolveSeries(
   app: HeadAppender,
   view: WriteRequestView,
   s: number,
-  skip: number,
+  ranges: LabelRanges,
   options: IngestOptions,
   report: WriteReport,
 ): MemSeries | undefined {
-  const key = keyBuilder.build(view, s, skip);
-  const h = db.head.hash(key);
-  const found = db.head.lookup(key, h);
+  const h = hashLabelRanges(ranges);
+  const found = db.head.lookupLabelRanges(ranges, h);
   if (found) return found;
-  const all = view.seriesLabels(s);
-  const labels = skip < 0 ? all : all.filter((_, i) => view.seriesLabelStart[s] + i !== skip);
+  const labels = labelsFromRanges(ranges);
   const problem = labelSetProblem(labels);
   const sampleCount = view.seriesSampleStart[s + 1] - view.seriesSampleStart[s];
   if (problem !== undefined) {
@@ -170,7 +138,7 @@ function resolveSeries(
     return undefined;
   }
   if (sampleCount === 0) return undefined;
-  return app.series(labels, key.slice(), h);
+  return app.series(labels, labelRangesKey(ranges), h);
 }
 
 /** A split-tenant label value that cannot name a tenant directory (spec 1.5: whole request refused). */

@@ -7,6 +7,7 @@ export class ReceiveMetrics {
   readonly writeTimeseries: Counter<'code' | 'tenant'>;
   readonly writeSamples: Counter<'code' | 'tenant'>;
   readonly samplesAppended: Counter<'tenant'>;
+  readonly oooSamplesAppended: Counter<'tenant'>;
   readonly headSeries: Gauge<'tenant'>;
   readonly walWriteDuration: Histogram;
   readonly walFsyncDuration: Histogram;
@@ -45,6 +46,12 @@ export class ReceiveMetrics {
     this.samplesAppended = new Counter({
       name: 'prometheus_tsdb_head_samples_appended_total',
       help: 'Samples appended to the head, per tenant.',
+      labelNames: ['tenant'],
+      registers,
+    });
+    this.oooSamplesAppended = new Counter({
+      name: 'prometheus_tsdb_head_out_of_order_samples_appended_total',
+      help: 'Out-of-order samples appended to the head (within --tsdb.out-of-order.time-window), per tenant.',
       labelNames: ['tenant'],
       registers,
     });

@@ -52,6 +52,10 @@ export interface ReceiverConfig {
   walFsync: boolean;
   /** Refuse samples newer than now + this (0: no limit). */
   tooFarInFutureMs: number;
+  /** `--tsdb.out-of-order.time-window`: accept out-of-order samples this far behind a tenant's newest (0: refuse). */
+  outOfOrderTimeWindowMs?: number;
+  /** `--tsdb.out-of-order.cap-max`: samples per in-memory out-of-order chunk (<= 0: 32). */
+  outOfOrderCapMax?: number;
   externalLabels: Labels;
   tenantHeader: string;
   defaultTenant: string;
@@ -142,7 +146,12 @@ export class Receiver {
     });
     this.tsdbs = new MultiTsdb(
       config.tsdbPath,
-      { blockDuration: config.blockDurationMs, walCompression: config.walCompression },
+      {
+        blockDuration: config.blockDurationMs,
+        walCompression: config.walCompression,
+        outOfOrderTimeWindow: config.outOfOrderTimeWindowMs ?? 0,
+        outOfOrderCapMax: config.outOfOrderCapMax ?? 0,
+      },
       config.logger,
     );
     this.splitLabel = config.splitTenantLabelName ? new TextEncoder().encode(config.splitTenantLabelName) : undefined;
@@ -337,6 +346,7 @@ export class Receiver {
     for (const [tenant, series] of byTenant) {
       const db = await this.tsdbs.tenant(tenant);
       const started = process.hrtime.bigint();
+      const oooBefore = db.head.oooSamplesAppended;
       const report = ingestSeries(db, view, series, skipLabel, {
         maxValidTime,
         headSeriesLimit: limitsFor(this.config.limits, tenant).headSeriesLimit,
@@ -344,7 +354,7 @@ export class Receiver {
       this.metrics.walWriteDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       if (this.config.walFsync) {
         const t0 = process.hrtime.bigint();
-        await db.wal.fsync();
+        await Promise.all([db.wal.fsync(), db.wbl?.fsync()]);
         this.metrics.walFsyncDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
       }
       let samples = 0;
@@ -353,6 +363,7 @@ export class Receiver {
       this.metrics.writeTimeseries.inc({ code, tenant }, series.length);
       this.metrics.writeSamples.inc({ code, tenant }, samples);
       this.metrics.samplesAppended.inc({ tenant }, report.samplesWritten);
+      this.metrics.oooSamplesAppended.inc({ tenant }, db.head.oooSamplesAppended - oooBefore);
       this.metrics.headSeries.set({ tenant }, db.head.numSeries);
       total.merge(report);
     }

@@ -11,6 +11,7 @@ import {
   type WriteRequestView,
 } from '@thanos-ts/remote-write';
 import type { Logger } from '@thanos-ts/runtime';
+import type { Counter, Histogram } from 'prom-client';
 import { exceeds, limitsFor, type WriteLimits } from './limits';
 import type { ReceiveMetrics } from './metrics';
 import { isValidTenant, tenantFromHeaders, type TenancyOptions } from './tenancy';
@@ -70,13 +71,25 @@ export function remoteWriteApi(app: FastifyInstance, options: RemoteWriteApiOpti
 
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxDecoded }, (_req, body, done) => done(null, body));
 
+  // the labelled series of each status code, looked up once: prom-client hashes a label object on every call
+  const byStatus = new Map<number, { requests: Counter.Internal; duration: Histogram.Internal<string> }>();
+  const statusMetrics = (status: number) => {
+    let m = byStatus.get(status);
+    if (m === undefined) {
+      const code = String(status);
+      m = {
+        requests: metrics.httpRequests.labels(code, 'receive', 'post'),
+        duration: metrics.httpDuration.labels(code, 'receive', 'post'),
+      };
+      byStatus.set(status, m);
+    }
+    return m;
+  };
+
   const send = (reply: FastifyReply, status: number, body: string, started: bigint) => {
-    const code = String(status);
-    metrics.httpRequests.inc({ code, handler: 'receive', method: 'post' });
-    metrics.httpDuration.observe(
-      { code, handler: 'receive', method: 'post' },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
+    const m = statusMetrics(status);
+    m.requests.inc();
+    m.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     reply.code(status);
     if (status === 200) return reply.send();
     reply.header('x-content-type-options', 'nosniff');

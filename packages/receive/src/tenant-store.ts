@@ -1,13 +1,5 @@
 import { StoreApiError, type Label, type Series, type SourceSelect, type StoreSource } from '@thanos-ts/storepb';
-import {
-  newMatcher,
-  reencodeChunk,
-  RegexSyntaxError,
-  type Matcher,
-  type Series as TsdbSeries,
-  type TimedChunk,
-  type Tsdb,
-} from '@thanos-ts/tsdb';
+import { disjointChunks, newMatcher, RegexSyntaxError, type Matcher, type Tsdb } from '@thanos-ts/tsdb';
 
 /** XOR in `thanos.Chunk.Encoding`. */
 const CHUNK_XOR = 0;
@@ -23,28 +15,6 @@ export function toTsdbMatchers(matchers: SourceSelect['matchers']): Matcher[] {
   }
 }
 
-/**
- * The chunks of a merged series (blocks first, then the head) as one non-overlapping
- * sequence: a chunk that starts before the previous one ends (a head chunk spanning a
- * compacted boundary) or has deleted samples is re-encoded without them.
- */
-export function disjointChunks(series: TsdbSeries, mint: number, maxt: number): TimedChunk[] {
-  const out: TimedChunk[] = [];
-  let lastMaxT = Number.MIN_SAFE_INTEGER;
-  for (const part of series.parts) {
-    for (const c of part.chunks) {
-      if (c.maxTime < mint || c.minTime > maxt || c.maxTime <= lastMaxT) continue;
-      let chunk: TimedChunk | undefined = c;
-      if (c.minTime <= lastMaxT || part.deleted.length > 0)
-        chunk = reencodeChunk(c.chunk, lastMaxT + 1, c.maxTime, part.deleted);
-      if (!chunk) continue;
-      out.push(chunk);
-      lastMaxT = chunk.maxTime;
-    }
-  }
-  return out;
-}
-
 /** One tenant's TSDB (local blocks and head) as a StoreAPI source. */
 export class TenantStoreSource implements StoreSource {
   constructor(
@@ -52,10 +22,11 @@ export class TenantStoreSource implements StoreSource {
     readonly externalLabels: Label[],
   ) {}
 
+  /** The oldest sample time held: the first block's, else the head's, or older out-of-order samples of the head. */
   get minTime(): number {
     const blocks = this.db.blocks();
-    if (blocks.length > 0) return blocks[0].minTime;
-    const t = this.db.head.minTime;
+    const ooo = this.db.head.oooRange();
+    const t = Math.min(blocks.length > 0 ? blocks[0].minTime : this.db.head.minTime, ooo?.minTime ?? Infinity);
     return Number.isFinite(t) ? t : Number.MIN_SAFE_INTEGER;
   }
 

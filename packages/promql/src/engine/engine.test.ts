@@ -139,6 +139,51 @@ describe('evaluation errors', () => {
     await expect(small.instantQuery(store, 'b', 0)).resolves.toBeTruthy();
   });
 
+  it('applies the sample limit to whole-range aggregations step by step', async () => {
+    // 3 series x 3 steps selected (9), then per step the 3 inputs (+1 for topk's k) and the outputs so far.
+    const s = storeWith(['1', '2', '3'].map((i) => [{ __name__: 'm', i }, [1, 2, 3]]));
+    const limit = (maxSamples: number, q: string) => new Engine({ maxSamples }).rangeQuery(s, q, 0, 120_000, 60_000);
+    await expect(limit(15, 'sum(m)')).resolves.toBeTruthy();
+    await expect(limit(14, 'sum(m)')).rejects.toBeInstanceOf(TooManySamplesError);
+    await expect(limit(19, 'topk(1, m)')).resolves.toBeTruthy();
+    await expect(limit(18, 'topk(1, m)')).rejects.toBeInstanceOf(TooManySamplesError);
+  });
+
+  it('orders aggregation groups by first appearance, not by label', async () => {
+    const s = storeWith([
+      [{ __name__: 'm', a: '1', g: 'z' }, [1]],
+      [{ __name__: 'm', a: '2', g: 'y' }, [2]],
+      [{ __name__: 'm', a: '3', g: 'z' }, [3]],
+    ]);
+    const r = (await engine.instantQuery(s, 'sum by (g) (m)', 0)).value;
+    expect(r.type === 'vector' && r.samples.map((x) => [labelsToRecord(x.metric).g, x.v])).toEqual([
+      ['z', 4],
+      ['y', 2],
+    ]);
+  });
+
+  it('leaves stale markers out of range windows whichever step first meets them', async () => {
+    const withMarker = storeWith([[{ __name__: 'c' }, [0, 10, 20, 'stale', 5, 15, 25, 'stale', 40]]]);
+    const without = storeWith([[{ __name__: 'c' }, [0, 10, 20, null, 5, 15, 25, null, 40]]]);
+    for (const q of ['increase(c[3m])', 'resets(c[5m])', 'count_over_time(c[2m])']) {
+      const a = (await engine.rangeQuery(withMarker, q, 0, 480_000, 60_000)).value;
+      const b = (await engine.rangeQuery(without, q, 0, 480_000, 60_000)).value;
+      expect(a).toEqual(b);
+    }
+    const resets = (await engine.rangeQuery(withMarker, 'resets(c[5m])', 240_000, 240_000, 60_000)).value;
+    expect(resets.type === 'matrix' && Array.from(resets.series[0].values)).toEqual([1]);
+  });
+
+  it('counts no counter reset across the start of a rate window', async () => {
+    // The drop 20 -> 5 happens before the window [30s, 180s] that holds 5, 15, 25.
+    const dropBefore = storeWith([[{ __name__: 'c' }, [20, 5, 15, 25]]]);
+    const noDrop = storeWith([[{ __name__: 'c' }, [null, 5, 15, 25]]]);
+    const q = 'increase(c[150s])';
+    expect(vector((await engine.instantQuery(dropBefore, q, 180_000)).value)).toEqual(
+      vector((await engine.instantQuery(noDrop, q, 180_000)).value),
+    );
+  });
+
   it('stops on an aborted signal or a passed deadline', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -11,12 +11,13 @@ import {
   type Call,
   type Expr,
   type MatrixSelector,
+  type StringLiteral,
   type SubqueryExpr,
   type VectorSelector,
 } from '../parser/ast';
 import { lowerBound, upperBound } from '../search';
 import { isStaleAt, type StorageSeries } from '../storage';
-import { aggregate, groupingKey } from './aggregations';
+import { aggregateStep } from './aggregations';
 import {
   matchSignature,
   ResultMetricCache,
@@ -27,6 +28,8 @@ import {
   vectorScalarBinop,
   vectorUnless,
 } from './binary';
+import { aggregateRange, isAccumulatingOp, type StepGrid, type StepSampleBudget } from './series-aggregation';
+import { topBottomRange } from './topk';
 import {
   absentLabels,
   FUNCTION_IMPLS,
@@ -34,6 +37,7 @@ import {
   type CallContext,
   type FuncArg,
   type RangeWindow,
+  type WindowReducer,
 } from './functions';
 import { EvalError, PointBuffer, TooManySamplesError, type EvalSeries, type Sample } from './types';
 
@@ -64,21 +68,39 @@ interface SeriesPoints {
   v: Float64Array;
 }
 
-function withoutStale(s: StorageSeries): SeriesPoints {
-  const n = s.values.length;
+const pointsOf = (s: StorageSeries): SeriesPoints => ({ metric: s.labels, t: s.timestamps, v: s.values });
+
+function withoutStale(s: SeriesPoints): SeriesPoints {
+  const values = s.v;
+  const n = values.length;
+  // Stale markers are NaNs: most series have none, and a plain comparison finds that fastest.
+  let firstNaN = 0;
+  while (firstNaN < n && values[firstNaN] === values[firstNaN]) firstNaN++;
   let stale = 0;
-  for (let i = 0; i < n; i++) if (isStaleAt(s.values, i)) stale++;
-  if (stale === 0) return { metric: s.labels, t: s.timestamps, v: s.values };
+  for (let i = firstNaN; i < n; i++) if (isStaleAt(values, i)) stale++;
+  if (stale === 0) return s;
   const t = new Float64Array(n - stale);
   const v = new Float64Array(n - stale);
   let j = 0;
   for (let i = 0; i < n; i++) {
-    if (isStaleAt(s.values, i)) continue;
-    t[j] = s.timestamps[i];
-    v[j] = s.values[i];
+    if (isStaleAt(values, i)) continue;
+    t[j] = s.t[i];
+    v[j] = values[i];
     j++;
   }
-  return { metric: s.labels, t, v };
+  return { metric: s.metric, t, v };
+}
+
+/** What a range-vector call keeps constant over its series. */
+interface RangeCall {
+  /** Evaluated non-range arguments (scalars), by argument position. */
+  others: (EvalSeries[] | null)[];
+  vals: FuncArg[];
+  window: RangeWindow;
+  ctx: CallContext;
+  impl: (typeof FUNCTION_IMPLS)[string];
+  reducer: WindowReducer | undefined;
+  mods: { offset: number; timestamp: number | null };
 }
 
 function assertUniqueLabelsets(metrics: Iterable<Labels>): void {
@@ -127,6 +149,28 @@ class OutputSeries {
   }
 }
 
+/** The sample limit over a whole-range aggregation, checked step by step in rangeEval's order. */
+class StepBudget implements StepSampleBudget {
+  private outputsSoFar = 0;
+  private stepInputs = 0;
+
+  constructor(
+    private readonly base: number,
+    private readonly max: number,
+    private readonly extraInputsPerStep: number,
+  ) {}
+
+  inputs(n: number): void {
+    this.stepInputs = n + this.extraInputsPerStep;
+    if (this.base + this.outputsSoFar + this.stepInputs > this.max) throw new TooManySamplesError();
+  }
+
+  outputs(n: number): void {
+    if (this.base + this.outputsSoFar + this.stepInputs + n > this.max) throw new TooManySamplesError();
+    this.outputsSoFar += n;
+  }
+}
+
 export class Evaluator {
   currentSamples = 0;
   private readonly matrixCache = new Map<VectorSelector, SeriesPoints[]>();
@@ -150,7 +194,7 @@ export class Evaluator {
   private seriesPoints(vs: VectorSelector): SeriesPoints[] {
     let pts = this.matrixCache.get(vs);
     if (!pts) {
-      pts = this.series(vs).map(withoutStale);
+      pts = this.series(vs).map((s) => withoutStale(pointsOf(s)));
       this.matrixCache.set(vs, pts);
     }
     return pts;
@@ -209,9 +253,7 @@ export class Evaluator {
     // One Sample object per input series, updated in place at every step; functions never
     // mutate their inputs and results are copied out before the next step.
     const inputs = mats.map((m) => (m ? m.map((s): Sample => ({ metric: s.metric, t: 0, v: 0 })) : []));
-    const output = new OutputSeries(
-      this.start === this.end ? 1 : Math.floor((this.end - this.start) / this.interval) + 1,
-    );
+    const output = new OutputSeries(this.grid().steps);
     let tempSamples = this.currentSamples;
     let step = 0;
     for (let ts = this.start; ts <= this.end; ts += this.interval, step++) {
@@ -326,22 +368,39 @@ export class Evaluator {
     return res;
   }
 
+  private grid(): StepGrid {
+    const steps = this.start === this.end ? 1 : Math.floor((this.end - this.start) / this.interval) + 1;
+    return { start: this.start, interval: this.interval, steps };
+  }
+
   private aggregation(e: AggregateExpr): EvalSeries[] {
-    const param = e.param ? unwrapParens(e.param) : null;
-    const key = (m: Labels): string => groupingKey(m, e.grouping, e.without);
-    if (param && param.kind === 'StringLiteral') {
-      return this.rangeEval(null, (v) => aggregate(e.op, e.grouping, e.without, param.value, v[0] as Sample[]), [
-        e.expr,
-      ]);
+    const { op, grouping, without } = e;
+    if (op === 'count_values') {
+      const label = (unwrapParens(e.param!) as StringLiteral).value;
+      return this.rangeEval(null, (v) => aggregateStep(op, grouping, without, label, v[0] as Sample[]), [e.expr]);
     }
-    return this.rangeEval(
-      key,
-      (v, keys) => {
-        const p = e.param ? (v[0] as Sample[])[0].v : undefined;
-        return aggregate(e.op, e.grouping, e.without, p, v[1] as Sample[], keys[1]);
-      },
-      [e.param, e.expr],
-    );
+    if (op === 'quantile') {
+      return this.rangeEval(
+        null,
+        (v) => aggregateStep(op, grouping, without, (v[0] as Sample[])[0].v, v[1] as Sample[]),
+        [e.param, e.expr],
+      );
+    }
+    // The other operators aggregate the whole range at once; the sample limit is applied per step
+    // as rangeEval would (the parameter counting as one input sample per step).
+    const original = this.currentSamples;
+    const params = e.param ? this.evalSeries(e.param) : null;
+    const input = this.evalSeries(e.expr);
+    const budget = new StepBudget(this.currentSamples, this.settings.maxSamples, params ? 1 : 0);
+    const check = () => this.settings.checkCancelled('expression evaluation');
+    let mat: EvalSeries[];
+    if (isAccumulatingOp(op)) mat = aggregateRange(op, grouping, without, input, this.grid(), budget, check);
+    else {
+      const k = params?.[0]?.points.v ?? new Float64Array(0);
+      mat = topBottomRange(op, grouping, without, input, k, this.grid(), budget, check);
+    }
+    this.currentSamples = original + mat.reduce((n, s) => n + s.points.n, 0);
+    return mat;
   }
 
   private binary(e: BinaryExpr): EvalSeries[] {
@@ -424,8 +483,10 @@ export class Evaluator {
     let source: SeriesPoints[];
     let mods: { offset: number; timestamp: number | null };
     let subquerySamples = 0;
+    // Selected data may hold stale markers; evaluated subquery results hold none.
+    const mayHoldStale = arg.kind === 'MatrixSelector';
     if (arg.kind === 'MatrixSelector') {
-      source = this.seriesPoints(arg.vs);
+      source = this.series(arg.vs).map(pointsOf);
       mods = arg.vs;
     } else {
       const res = this.subquery(arg);
@@ -433,11 +494,7 @@ export class Evaluator {
       subquerySamples = res.reduce((n, s) => n + s.points.n, 0);
       mods = arg;
     }
-    const range = arg.range;
-    const keepName = e.func.name === 'last_over_time';
-    const mat: EvalSeries[] = [];
     const vals: FuncArg[] = args.map(() => undefined);
-    const reducer = windowReducerOf(impl);
     // One window object per call, refilled at every step: functions only read it during the call.
     const window: RangeWindow = {
       metric: EMPTY_LABELS,
@@ -445,57 +502,87 @@ export class Evaluator {
       v: EMPTY_POINTS,
       lo: 0,
       hi: 0,
+      lastDrop: -1,
       rangeStart: 0,
       rangeEnd: 0,
-      range,
+      range: arg.range,
     };
     vals[matrixIdx] = window;
+    const call: RangeCall = { others, vals, window, ctx, impl, reducer: windowReducerOf(impl), mods };
+    const keepName = e.func.name === 'last_over_time';
+    const mat: EvalSeries[] = [];
     for (const s of source) {
       this.settings.checkCancelled('expression evaluation');
-      window.metric = s.metric;
-      window.t = s.t;
-      window.v = s.v;
-      const metric = keepName ? s.metric : dropMetricName(s.metric);
-      const points = new PointBuffer(4);
-      const n = s.t.length;
-      // Window bounds only move forward from step to step, so the indices advance instead of searching.
-      let lo = 0;
-      let hi = 0;
-      let step = -1;
-      for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        step++;
-        for (let j = 0; j < args.length; j++) {
-          const o = others[j];
-          if (o) vals[j] = [{ metric: [], t: ts, v: o[0].points.v[step] }];
-        }
-        const maxt = (mods.timestamp ?? ts) - mods.offset;
-        const mint = maxt - range;
-        while (lo < n && s.t[lo] < mint) lo++;
-        if (hi < lo) hi = lo;
-        while (hi < n && s.t[hi] <= maxt) hi++;
-        if (hi <= lo) continue;
-        window.lo = lo;
-        window.hi = hi;
-        window.rangeStart = mint;
-        window.rangeEnd = maxt;
-        ctx.ts = ts;
-        if (reducer) {
-          const v = reducer(window, vals, ctx);
-          if (v !== null) points.push(ts, v);
-        } else {
-          const res = impl(vals, ctx);
-          if (res.length > 0) points.push(ts, res[0].v);
-        }
-      }
+      if (s.t.length === 0) continue;
+      // Most series have no stale marker; one met inside a window means evaluating a filtered copy.
+      const points = this.rangeSteps(s, call, mayHoldStale) ?? this.rangeSteps(withoutStale(s), call, false)!;
       if (points.n > 0) {
         this.addSamples(points.n);
-        mat.push({ metric, points });
+        mat.push({ metric: keepName ? s.metric : dropMetricName(s.metric), points });
       }
     }
     this.currentSamples -= subquerySamples;
     if (e.func.name === 'absent_over_time') return this.absentOverTime(mat, args[0]);
     assertUniqueLabelsets(mat.map((s) => s.metric));
     return mat;
+  }
+
+  /**
+   * One series' points of a range-vector call, or null when `checkStale` is set and a window holds a
+   * stale marker. Window bounds only move forward from step to step, so the indices advance instead
+   * of searching, and the greatest counter drop below `hi` is tracked on the way.
+   */
+  private rangeSteps(s: SeriesPoints, call: RangeCall, checkStale: boolean): PointBuffer | null {
+    const { others, vals, window, ctx, impl, reducer } = call;
+    const { offset, timestamp } = call.mods;
+    const { start, end, interval } = this;
+    const range = window.range;
+    const t = s.t;
+    const v = s.v;
+    const n = t.length;
+    window.metric = s.metric;
+    window.t = t;
+    window.v = v;
+    const steps = this.grid().steps;
+    // Steps whose window can hold a sample of this series bound the output's length.
+    const span = timestamp === null ? Math.floor((t[n - 1] - t[0] + range) / interval) + 2 : steps;
+    const points = new PointBuffer(Math.min(steps, span));
+    let lo = 0;
+    let hi = 0;
+    let lastDrop = -1;
+    let step = -1;
+    for (let ts = start; ts <= end; ts += interval) {
+      step++;
+      for (let j = 0; j < others.length; j++) {
+        const o = others[j];
+        if (o) vals[j] = [{ metric: [], t: ts, v: o[0].points.v[step] }];
+      }
+      const maxt = (timestamp ?? ts) - offset;
+      const mint = maxt - range;
+      while (lo < n && t[lo] < mint) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < n && t[hi] <= maxt) {
+        const x = v[hi];
+        if (x !== x && checkStale && isStaleAt(v, hi)) return null;
+        if (hi > 0 && x < v[hi - 1]) lastDrop = hi;
+        hi++;
+      }
+      if (hi <= lo) continue;
+      window.lo = lo;
+      window.hi = hi;
+      window.lastDrop = lastDrop;
+      window.rangeStart = mint;
+      window.rangeEnd = maxt;
+      ctx.ts = ts;
+      if (reducer) {
+        const r = reducer(window, vals, ctx);
+        if (r !== null) points.push(ts, r);
+      } else {
+        const res = impl(vals, ctx);
+        if (res.length > 0) points.push(ts, res[0].v);
+      }
+    }
+    return points;
   }
 
   private absentOverTime(mat: EvalSeries[], arg: Expr): EvalSeries[] {

@@ -29,6 +29,11 @@ export interface RangeWindow {
   v: Float64Array;
   lo: number;
   hi: number;
+  /**
+   * Greatest index j < hi with v[j] < v[j - 1] (a counter reset), or -1: a window with
+   * lastDrop <= lo holds no reset, which lets counter functions skip their reset scan.
+   */
+  lastDrop: number;
   rangeStart: number;
   rangeEnd: number;
   /** Selector range in ms. */
@@ -107,7 +112,8 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   if (n < 2) return null;
   const first = vs[lo];
   let result = vs[hi - 1] - first;
-  if (isCounter) {
+  // The scan's first iteration never changes the result, so a window without a drop needs none.
+  if (isCounter && w.lastDrop > lo) {
     let last = 0;
     for (let i = lo; i < hi; i++) {
       const v = vs[i];

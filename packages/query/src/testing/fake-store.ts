@@ -4,12 +4,14 @@ import {
   createSourceStore,
   createStoreServer,
   ChunkEncoding,
+  StoreApiError,
   compareLabels,
   sortLabels,
   type AggrChunk,
   type Label,
   type Series,
   type SeriesRequest,
+  type SeriesSink,
   type StoreSource,
 } from '@thanos-ts/storepb';
 import { XorChunkEncoder } from '@thanos-ts/tsdb';
@@ -28,6 +30,10 @@ export interface FakeStoreOptions {
   /** Delay before the first series is sent (abortable), to simulate a slow store. */
   delayMs?: number;
   samplesPerChunk?: number;
+  /** Behave like a store that predates `without_replica_labels`: ignore it and say so in Info. */
+  noReplicaLabelRemoval?: boolean;
+  /** Fail the Series stream (UNAVAILABLE) after sending this many series. */
+  failAfterSeries?: number;
 }
 
 export interface FakeStore {
@@ -116,13 +122,28 @@ export async function startFakeStore(opts: FakeStoreOptions): Promise<FakeStore>
   };
   const requests: SeriesRequest[] = [];
   const impl = createSourceStore({ componentType: 'store', sources: () => [source] });
+  const failAfter = opts.failAfterSeries ?? Infinity;
   const server = createStoreServer({
-    ...impl,
+    info: {
+      async info(ctx) {
+        const info = await impl.info.info(ctx);
+        if (opts.noReplicaLabelRemoval && info.store) info.store.supportsWithoutReplicaLabels = false;
+        return info;
+      },
+    },
     store: {
       ...impl.store,
       series: (req, sink, ctx) => {
         requests.push(req);
-        return impl.store.series(req, sink, ctx);
+        const served = opts.noReplicaLabelRemoval ? { ...req, withoutReplicaLabels: [] } : req;
+        let sent = 0;
+        const failing: SeriesSink = {
+          send(resp) {
+            if (resp.type === 'series' && sent++ === failAfter) throw StoreApiError.unavailable('disk went away');
+            return sink.send(resp);
+          },
+        };
+        return impl.store.series(served, failing, ctx);
       },
     },
   });

@@ -64,6 +64,43 @@ describe('SeriesHasher', () => {
     expect(hasher.digest()).toBe(expected);
   });
 
+  it('hashes label byte ranges of a request like the label list, skipping one label', () => {
+    const labels: Label[] = [
+      { name: '__name__', value: 'http_requests_total' },
+      { name: 'tenant', value: 'split-off' },
+      { name: 'path', value: '/ü' },
+      { name: 'big', value: 'x'.repeat(3000) },
+      { name: 'e', value: '' },
+    ];
+    // the labels laid out in one buffer behind some other bytes, with their byte ranges
+    const parts: Buffer[] = [Buffer.from('pre')];
+    const refs = new Uint32Array(4 * labels.length);
+    let pos = 3;
+    labels.forEach((l, i) => {
+      for (const [k, text] of [l.name, l.value].entries()) {
+        const b = Buffer.from(text, 'utf8');
+        refs[4 * i + 2 * k] = pos;
+        refs[4 * i + 2 * k + 1] = pos + b.length;
+        parts.push(b);
+        pos += b.length;
+      }
+    });
+    const src = Buffer.concat(parts);
+    const words = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const without = labels.filter((_, i) => i !== 1);
+    for (const tenant of ['acme', 'tenant-ü', 'acme']) {
+      expect(hasher.hashLabelRanges(tenant, src, words, refs, 0, labels.length, 1)).toBe(
+        h64Raw(seriesBytes(tenant, without)),
+      );
+      expect(hasher.hashLabelRanges(tenant, src, words, refs, 0, labels.length, -1)).toBe(
+        h64Raw(seriesBytes(tenant, labels)),
+      );
+      expect(hasher.hashLabelRanges(tenant, src, words, refs, 2, 3, -1)).toBe(h64Raw(seriesBytes(tenant, [labels[2]])));
+    }
+    // the shorter input after a longer one is hashed at its own length
+    expect(hasher.hashString('')).toBe(0xef46db3751d8e999n);
+  });
+
   it('depends on label order (labels are not re-sorted)', () => {
     const a = { name: 'a', value: '1' };
     const b = { name: 'b', value: '2' };

@@ -21,6 +21,20 @@ export interface SeriesHasher {
   /** A label whose UTF-8 bytes are `src[nameStart, nameEnd)` and `src[valueStart, valueEnd)`. */
   addLabelUtf8(src: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void;
   digest(): bigint;
+  /**
+   * `hash` of a series whose labels are byte ranges of `src` (a decoded request's label table:
+   * `refs[4l..4l+3]` = name start, name end, value start, value end of label `l`), for labels
+   * `first` to `end - 1` except `skip` (-1: none). `srcWords` views the same bytes as `src`.
+   */
+  hashLabelRanges(
+    tenant: string,
+    src: Uint8Array,
+    srcWords: DataView,
+    refs: Uint32Array,
+    first: number,
+    end: number,
+    skip: number,
+  ): bigint;
 }
 
 /** Loads the xxhash WebAssembly module once; hashing is synchronous afterwards. */
@@ -35,7 +49,15 @@ const utf8 = new TextEncoder();
 
 class WasmSeriesHasher implements SeriesHasher {
   private buf = new Uint8Array(INITIAL_CAPACITY);
+  private words = new DataView(this.buf.buffer);
   private len = 0;
+  /**
+   * Views of the buffer's first n bytes by n: h64Raw needs an exact-length array, and making
+   * one per series (a `subarray`) cost as much as the hashing itself.
+   */
+  private prefixes: Uint8Array[] = [];
+  private tenant = '';
+  private tenantBytes = new Uint8Array(0);
 
   constructor(private readonly h64Raw: H64Raw) {}
 
@@ -69,16 +91,55 @@ class WasmSeriesHasher implements SeriesHasher {
 
   addLabelUtf8(src: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
     this.reserve(nameEnd - nameStart + valueEnd - valueStart + 2);
-    this.buf.set(src.subarray(nameStart, nameEnd), this.len);
-    this.len += nameEnd - nameStart;
-    this.buf[this.len++] = SEPARATOR;
-    this.buf.set(src.subarray(valueStart, valueEnd), this.len);
-    this.len += valueEnd - valueStart;
-    this.buf[this.len++] = SEPARATOR;
+    const buf = this.buf;
+    let pos = this.len;
+    // label strings are short: a byte loop beats `set(src.subarray(…))`, which allocates a view
+    for (let i = nameStart; i < nameEnd; i++) buf[pos++] = src[i];
+    buf[pos++] = SEPARATOR;
+    for (let i = valueStart; i < valueEnd; i++) buf[pos++] = src[i];
+    buf[pos++] = SEPARATOR;
+    this.len = pos;
   }
 
   digest(): bigint {
-    return this.h64Raw(this.buf.subarray(0, this.len));
+    const n = this.len;
+    return this.h64Raw((this.prefixes[n] ??= this.buf.subarray(0, n)));
+  }
+
+  hashLabelRanges(
+    tenant: string,
+    src: Uint8Array,
+    srcWords: DataView,
+    refs: Uint32Array,
+    first: number,
+    end: number,
+    skip: number,
+  ): bigint {
+    if (tenant !== this.tenant) {
+      this.tenant = tenant;
+      this.tenantBytes = utf8.encode(tenant);
+    }
+    const tenantBytes = this.tenantBytes;
+    let size = tenantBytes.length + 1;
+    for (let l = first; l < end; l++) size += refs[4 * l + 1] - refs[4 * l] + refs[4 * l + 3] - refs[4 * l + 2] + 2;
+    this.len = 0;
+    this.reserve(size);
+    const out = this.buf;
+    const outWords = this.words;
+    let p = 0;
+    for (let i = 0; i < tenantBytes.length; i++) out[p++] = tenantBytes[i];
+    out[p++] = SEPARATOR;
+    for (let i = 4 * first, stop = 4 * end; i < stop; i += 2) {
+      if (i >> 2 === skip) continue;
+      // four bytes at a time, then the tail: faster than a byte loop for names and values
+      let k = refs[i];
+      const e = refs[i + 1];
+      for (; k + 4 <= e; k += 4, p += 4) outWords.setUint32(p, srcWords.getUint32(k));
+      while (k < e) out[p++] = src[k++];
+      out[p++] = SEPARATOR;
+    }
+    this.len = p;
+    return this.digest();
   }
 
   private putSeparator(): void {
@@ -115,5 +176,7 @@ class WasmSeriesHasher implements SeriesHasher {
     const grown = new Uint8Array(capacity);
     grown.set(this.buf.subarray(0, this.len));
     this.buf = grown;
+    this.words = new DataView(grown.buffer);
+    this.prefixes = [];
   }
 }

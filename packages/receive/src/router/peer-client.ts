@@ -1,13 +1,12 @@
 // gRPC client of a peer receiver's `thanos.WriteableStore/RemoteWrite` that sends an already
 // encoded WriteRequest (the router builds it from the received bytes; the spill stores it).
 import * as grpc from '@grpc/grpc-js';
+import { UnaryClient, type MessageEncoding } from './grpc-unary';
 import type { ReplicaFailure } from './quorum';
 
 const REMOTE_WRITE_PATH = '/thanos.WriteableStore/RemoteWrite';
 const INFO_PATH = '/thanos.info.Info/Info';
 const EMPTY = Buffer.alloc(0);
-
-const passThrough = (b: Buffer): Buffer => b;
 
 /** A failed call to a peer, with its gRPC status. */
 export class PeerCallError extends Error {
@@ -41,23 +40,18 @@ export class PeerCallError extends Error {
 }
 
 export interface PeerClientOptions {
-  /** Longest pause of the channel's own reconnect attempts (kept near the router's backoff). */
-  maxReconnectBackoffMs: number;
+  /** How request messages are compressed (`--receive.grpc-compression`); none when unset. */
+  encoding?: MessageEncoding;
 }
 
 export class PeerClient {
-  private readonly client: grpc.Client;
+  private readonly client: UnaryClient;
 
   constructor(
     readonly address: string,
-    options: PeerClientOptions,
+    options: PeerClientOptions = {},
   ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': -1,
-      'grpc.max_send_message_length': -1,
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': Math.max(100, options.maxReconnectBackoffMs),
-    });
+    this.client = new UnaryClient(address, options.encoding);
   }
 
   /** Sends one encoded `thanos.WriteRequest`; rejects with `PeerCallError`. */
@@ -74,19 +68,8 @@ export class PeerClient {
     this.client.close();
   }
 
-  private call(path: string, request: Buffer, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        path,
-        passThrough,
-        passThrough,
-        request,
-        { deadline: Date.now() + timeoutMs },
-        (err: grpc.ServiceError | null) => {
-          if (!err) resolve();
-          else reject(new PeerCallError(this.address, err.code, err.details || err.message));
-        },
-      );
-    });
+  private async call(path: string, request: Buffer, timeoutMs: number): Promise<void> {
+    const { code, details } = await this.client.call(path, request, timeoutMs);
+    if (code !== grpc.status.OK) throw new PeerCallError(this.address, code, details);
   }
 }

@@ -175,6 +175,46 @@ describe('receive ring', () => {
     await expect(inline.start()).rejects.toThrow(/--receive\.hashrings.*empty/);
   });
 
+  it('RF=1: concurrent writes forwarded together still get their own answers (one out of order: 409, the rest 200)', async () => {
+    const dir = tempDir('ring-join-');
+    cleanups.push(dir.cleanup);
+    const file = join(dir.path, 'hashrings.json');
+    const ports = await freePorts(2);
+    writeHashrings(file, ports);
+    const [entry] = await Promise.all(ports.map((p) => startMember(dir.path, p, { hashringsFile: file })));
+    // each request: 20 series of its own (so both members own some of them), one sample each
+    const post = (request: number, t: number) =>
+      fetch(urlOf(entry), {
+        method: 'POST',
+        body: compressSnappyBlock(
+          encodeWriteRequest({
+            timeseries: Array.from({ length: 20 }, (_, i) => ({
+              labels: [
+                { name: '__name__', value: 'ring_test' },
+                { name: 'series', value: `r${request}-s${i}` },
+              ],
+              timestamps: [t],
+              values: Float64Array.of(t),
+            })),
+          }),
+        ),
+      });
+    const requests = Array.from({ length: 12 }, (_, k) => k);
+    for (const res of await Promise.all(requests.map((k) => post(k, 2000)))) expect(res.status).toBe(200);
+    // request 5 goes back in time; all are sent at once, so the forwards to the peer queue and are joined
+    const statuses = (await Promise.all(requests.map((k) => post(k, k === 5 ? 1000 : 3000)))).map((r) => r.status);
+    expect(statuses).toEqual(requests.map((k) => (k === 5 ? 409 : 200)));
+    const held = new Set<string>();
+    for (const p of ports) for (const k of (await storeSamples(p)).get('default-tenant') ?? []) held.add(k);
+    for (const k of requests) {
+      for (let i = 0; i < 20; i++) {
+        expect(held.has(`r${k}-s${i}@2000`)).toBe(true);
+        expect(held.has(`r${k}-s${i}@3000`)).toBe(k !== 5);
+        expect(held.has(`r${k}-s${i}@1000`)).toBe(false);
+      }
+    }
+  });
+
   it('keeps the last good ring when the file changes to a bad one', async () => {
     const dir = tempDir('ring-reload-');
     cleanups.push(dir.cleanup);

@@ -217,6 +217,8 @@ export class WriteRouter {
     const batches: Batch[] = [];
     for (const [tenant, series] of assignment.byTenant) {
       const ring = hashring.ringFor(tenant);
+      // this tenant's series list in each batch, found once per batch rather than per series
+      const lists = new Map<Batch, number[]>();
       for (const s of series) {
         const hash = this.hashSeries(view, s, tenant, assignment.skipLabel[s]);
         for (let r = 0; r < replicas.length; r++) {
@@ -228,8 +230,12 @@ export class WriteRouter {
             byReplica[r].set(endpoint, batch);
             batches.push(batch);
           }
-          let list = batch.byTenant.get(tenant);
-          if (list === undefined) batch.byTenant.set(tenant, (list = []));
+          let list = lists.get(batch);
+          if (list === undefined) {
+            list = [];
+            lists.set(batch, list);
+            batch.byTenant.set(tenant, list);
+          }
           list.push(s);
           batch.series.push(s);
         }
@@ -240,13 +246,16 @@ export class WriteRouter {
 
   /** Thanos's series hash from the request bytes, with the final tenant and without the split label. */
   private hashSeries(view: WriteRequestView, s: number, tenant: string, skip: number): bigint {
-    const h = this.options.hasher;
-    const refs = view.labelRefs;
-    h.begin(tenant);
-    for (let l = view.seriesLabelStart[s], end = view.seriesLabelStart[s + 1]; l < end; l++) {
-      if (l !== skip) h.addLabelUtf8(view.buffer, refs[4 * l], refs[4 * l + 1], refs[4 * l + 2], refs[4 * l + 3]);
-    }
-    return h.digest();
+    const start = view.seriesLabelStart;
+    return this.options.hasher.hashLabelRanges(
+      tenant,
+      view.buffer,
+      view.dataView,
+      view.labelRefs,
+      start[s],
+      start[s + 1],
+      skip,
+    );
   }
 
   /**

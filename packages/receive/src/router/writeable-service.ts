@@ -24,13 +24,9 @@ const rawWriteableService: grpc.ServiceDefinition = {
 /**
  * Adds the raw RemoteWrite service to a StoreAPI server that was created without `writeable`;
  * call before `listen`. `handle` throws `StoreApiError`s to choose the status.
- *
- * The StoreServer keeps its grpc.Server private and offers no hook for extra services, hence
- * the cast; a `StoreServer.addService` in @thanos-ts/storepb would make it unnecessary.
  */
 export function serveRawRemoteWrite(server: StoreServer, handle: (req: ForwardedRequest) => Promise<void>): void {
-  const grpcServer = (server as unknown as { server: grpc.Server }).server;
-  grpcServer.addService(rawWriteableService, {
+  server.addService(rawWriteableService, {
     RemoteWrite: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       let req: ForwardedRequest;
       try {

@@ -440,4 +440,43 @@ describe('StoreServer lifecycle', () => {
       await server.stop();
     }
   });
+
+  it('serves a service added with addService on the same port as the StoreAPI', async () => {
+    const server = createStoreServer({ info: { info: () => info } });
+    const echo: grpc.ServiceDefinition = {
+      Reverse: {
+        path: '/test.Echo/Reverse',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (b: Buffer) => b,
+        responseDeserialize: (b: Buffer) => b,
+      },
+    };
+    server.addService(echo, {
+      Reverse: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) =>
+        cb(null, Buffer.from(call.request).reverse()),
+    });
+    const address = await server.listen('127.0.0.1:0');
+    const raw = new grpc.Client(address, grpc.credentials.createInsecure());
+    const client = new StoreClient(address);
+    try {
+      const reply = await new Promise<Buffer>((resolve, reject) =>
+        raw.makeUnaryRequest(
+          '/test.Echo/Reverse',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from('abc'),
+          (err, res) => (err ? reject(err) : resolve(res!)),
+        ),
+      );
+      expect(reply.toString()).toBe('cba');
+      expect((await client.info()).componentType).toBe(info.componentType);
+    } finally {
+      raw.close();
+      client.close();
+      await server.stop();
+    }
+  });
 });

@@ -257,6 +257,14 @@ export class StoreServer {
     }
   }
 
+  /**
+   * Serves another gRPC service on the same port (e.g. a component's own codec for one of the
+   * Thanos services, when it was not passed as `writeable`); call before `listen`.
+   */
+  addService(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void {
+    this.server.addService(service, implementation);
+  }
+
   /** Listens on `host:port` (port 0 picks a free one); resolves to the bound `host:port`. */
   async listen(address: string): Promise<string> {
     const creds = this.opts.credentials ?? grpc.ServerCredentials.createInsecure();

@@ -2,7 +2,7 @@
 // bucket blocks): external labels matched and added as Thanos does, the sources' sorted
 // series merged into one sorted stream, label names and values unioned.
 import { compareUtf8 } from '../labels/labels';
-import { matchExternalLabels, withExternalLabels } from '../labels/external-labels';
+import { matchExternalLabels, removeLabels, withExternalLabels } from '../labels/external-labels';
 import { fromLabelMatchers, type Matcher } from '../labels/matchers';
 import { mergeSeriesSets } from '../merge/merge-series';
 import type { InfoServerImpl, SeriesSink, StoreServerImpl } from '../grpc/server';
@@ -35,9 +35,19 @@ export interface SourceStoreOptions {
   seriesLimit?: number;
 }
 
-async function* addExternal(src: StoreSource, req: SourceSelect): AsyncIterable<Series> {
-  for await (const s of src.series(req))
-    yield { labels: withExternalLabels(s.labels, src.externalLabels), chunks: s.chunks };
+/**
+ * A source's series with its external labels added and the request's replica labels
+ * (`without_replica_labels`) removed from both, as Thanos's receive and store do.
+ */
+async function* withStoreLabels(
+  src: StoreSource,
+  req: SourceSelect,
+  withoutLabels: ReadonlySet<string>,
+): AsyncIterable<Series> {
+  const external = removeLabels(src.externalLabels, withoutLabels);
+  for await (const s of src.series(req)) {
+    yield { labels: withExternalLabels(removeLabels(s.labels, withoutLabels), external), chunks: s.chunks };
+  }
 }
 
 function sortedUnion(lists: string[][]): string[] {
@@ -60,14 +70,13 @@ export function createSourceStore(options: SourceStoreOptions): { store: StoreSe
       const matchers = fromLabelMatchers(req.matchers);
       if (matchers.length === 0) throw StoreApiError.invalidArgument('no matchers specified (excluded all series)');
       const signal = ctx.signal;
+      const withoutLabels = new Set(req.withoutReplicaLabels);
       const streams = selectSources(matchers, req.minTime, req.maxTime).map(({ src, remaining }) =>
-        addExternal(src, {
-          matchers: remaining,
-          minTime: req.minTime,
-          maxTime: req.maxTime,
-          skipChunks: req.skipChunks,
-          signal,
-        }),
+        withStoreLabels(
+          src,
+          { matchers: remaining, minTime: req.minTime, maxTime: req.maxTime, skipChunks: req.skipChunks, signal },
+          withoutLabels,
+        ),
       );
       let n = 0;
       const limit = req.limit > 0 ? req.limit : Infinity;
@@ -84,10 +93,11 @@ export function createSourceStore(options: SourceStoreOptions): { store: StoreSe
     async labelNames(req, ctx) {
       const signal = ctx.signal;
       const matchers = fromLabelMatchers(req.matchers);
+      const withoutLabels = new Set(req.withoutReplicaLabels);
       const lists = await Promise.all(
         selectSources(matchers, req.start, req.end).map(async ({ src, remaining }) => [
           ...(await src.labelNames({ matchers: remaining, minTime: req.start, maxTime: req.end, signal })),
-          ...src.externalLabels.map((l) => l.name),
+          ...removeLabels(src.externalLabels, withoutLabels).map((l) => l.name),
         ]),
       );
       let names = sortedUnion(lists);
@@ -95,6 +105,7 @@ export function createSourceStore(options: SourceStoreOptions): { store: StoreSe
       return { names, warnings: [] };
     },
     async labelValues(req, ctx) {
+      if (req.withoutReplicaLabels.includes(req.label)) return { values: [], warnings: [] };
       const signal = ctx.signal;
       const matchers = fromLabelMatchers(req.matchers);
       const lists = await Promise.all(
@@ -123,7 +134,7 @@ export function createSourceStore(options: SourceStoreOptions): { store: StoreSe
           minTime,
           maxTime,
           supportsSharding: false,
-          supportsWithoutReplicaLabels: false,
+          supportsWithoutReplicaLabels: true,
           supportsProjections: false,
           tsdbInfos: sources.map((s) => ({
             labels: { labels: s.externalLabels },

@@ -14,6 +14,8 @@ export class ProtoReader {
   pos: number;
   /** The same bytes as a Buffer, for Node's native UTF-8 decoding. */
   private readonly text: Buffer;
+  /** The same bytes as a plain Uint8Array: its subarrays are cheaper to make than a Buffer's. */
+  private readonly plain: Uint8Array;
 
   constructor(
     readonly buf: Uint8Array,
@@ -23,14 +25,13 @@ export class ProtoReader {
   ) {
     this.pos = start;
     this.text = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.plain = Buffer.isBuffer(buf) ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : buf;
   }
 
   /** Steps into a length-delimited sub-message; returns the outer end for `leave`. */
   enter(): number {
     const outerEnd = this.end;
-    const [start, end] = this.lenRange();
-    this.pos = start;
-    this.end = end;
+    this.end = this.payloadEnd();
     return outerEnd;
   }
 
@@ -112,23 +113,25 @@ export class ProtoReader {
     return v;
   }
 
-  /** Start and end of a length-delimited payload; the reader moves past it. */
-  lenRange(): [number, number] {
+  /** Reads a length prefix and returns where its payload ends; the reader is at the payload's start. */
+  private payloadEnd(): number {
     const len = this.uint32();
-    const start = this.pos;
-    const end = start + len;
+    const end = this.pos + len;
     if (end > this.end) this.fail(`length ${len} runs past the end of the message`);
-    this.pos = end;
-    return [start, end];
+    return end;
   }
 
   bytes(): Uint8Array {
-    const [start, end] = this.lenRange();
-    return this.buf.subarray(start, end);
+    const end = this.payloadEnd();
+    const start = this.pos;
+    this.pos = end;
+    return this.plain.subarray(start, end);
   }
 
   string(): string {
-    const [start, end] = this.lenRange();
+    const end = this.payloadEnd();
+    const start = this.pos;
+    this.pos = end;
     return this.text.toString('utf8', start, end);
   }
 
@@ -142,7 +145,7 @@ export class ProtoReader {
         this.pos += 8;
         break;
       case WIRE_LEN:
-        this.lenRange();
+        this.pos = this.payloadEnd();
         return;
       case 5:
         this.pos += 4;

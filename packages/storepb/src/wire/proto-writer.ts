@@ -7,18 +7,15 @@ export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
 
 export function varintSize(n: number): number {
-  // n is a non-negative integer below 2^53.
+  // n is a non-negative integer below 2^53 (8 bytes hold 56 bits).
   if (n < 0x80) return 1;
   if (n < 0x4000) return 2;
   if (n < 0x200000) return 3;
   if (n < 0x10000000) return 4;
-  let size = 4;
-  n = Math.floor(n / 0x10000000);
-  while (n > 0) {
-    size++;
-    n = Math.floor(n / 0x80);
-  }
-  return size;
+  if (n < 0x800000000) return 5;
+  if (n < 0x40000000000) return 6;
+  if (n < 0x2000000000000) return 7;
+  return 8;
 }
 
 export function int64Size(n: number): number {
@@ -67,12 +64,9 @@ export class ProtoWriter {
       this.uint32(n);
       return;
     }
-    const buf = this.buf;
-    while (n >= 0x80) {
-      buf[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    buf[this.pos++] = n;
+    // Split into 32-bit halves so the byte loop runs on integer operations.
+    const lo = n >>> 0;
+    this.varint64(lo, (n - lo) / 0x100000000);
   }
 
   int64(n: number): void {

@@ -18,20 +18,27 @@ function chunkSize(c: Chunk): number {
   return size;
 }
 
+function timesSize(a: AggrChunk): number {
+  return (a.minTime !== 0 ? 1 + int64Size(a.minTime) : 0) + (a.maxTime !== 0 ? 1 + int64Size(a.maxTime) : 0);
+}
+
 function aggrChunkSize(a: AggrChunk): number {
-  let size = 0;
-  if (a.minTime !== 0) size += 1 + int64Size(a.minTime);
-  if (a.maxTime !== 0) size += 1 + int64Size(a.maxTime);
-  for (const f of AGGR_FIELDS) {
-    const c = a[f];
-    if (c) size += lenFieldSize(chunkSize(c));
-  }
+  // Named reads: a loop over field names would make every read a megamorphic keyed load.
+  const { raw, count, sum, min, max, counter } = a;
+  let size = timesSize(a);
+  if (raw) size += lenFieldSize(chunkSize(raw));
+  if (count) size += lenFieldSize(chunkSize(count));
+  if (sum) size += lenFieldSize(chunkSize(sum));
+  if (min) size += lenFieldSize(chunkSize(min));
+  if (max) size += lenFieldSize(chunkSize(max));
+  if (counter) size += lenFieldSize(chunkSize(counter));
   return size;
 }
 
 /**
- * Encodes SeriesResponse frames. Sizing measures every label string once and keeps the
- * UTF-8 lengths in `lens`, which the write pass then reads back in the same order.
+ * Encodes SeriesResponse frames. Sizing measures every label string and chunk once and
+ * keeps the UTF-8 lengths and AggrChunk sizes in `lens`, which the write pass then reads
+ * back in the same order.
  */
 class SeriesResponseEncoder {
   private lens: number[] = [];
@@ -90,7 +97,11 @@ class SeriesResponseEncoder {
       this.lens.push(n, v);
       size += lenFieldSize(labelBodySize(n, v));
     }
-    for (const c of s.chunks) size += lenFieldSize(aggrChunkSize(c));
+    for (const c of s.chunks) {
+      const n = aggrChunkSize(c);
+      this.lens.push(n);
+      size += lenFieldSize(n);
+    }
     return size;
   }
 
@@ -104,13 +115,13 @@ class SeriesResponseEncoder {
     }
     for (const c of s.chunks) {
       w.tag(2, WIRE_LEN);
-      writeAggrChunk(w, c);
+      writeAggrChunk(w, c, this.lens[this.next++]);
     }
   }
 }
 
-function writeAggrChunk(w: ProtoWriter, a: AggrChunk): void {
-  w.uint32(aggrChunkSize(a));
+function writeAggrChunk(w: ProtoWriter, a: AggrChunk, size: number): void {
+  w.uint32(size);
   if (a.minTime !== 0) {
     w.tag(1, WIRE_VARINT);
     w.int64(a.minTime);
@@ -119,23 +130,29 @@ function writeAggrChunk(w: ProtoWriter, a: AggrChunk): void {
     w.tag(2, WIRE_VARINT);
     w.int64(a.maxTime);
   }
-  for (let i = 0; i < AGGR_FIELDS.length; i++) {
-    const c = a[AGGR_FIELDS[i]];
-    if (!c) continue;
-    w.tag(3 + i, WIRE_LEN);
-    w.uint32(chunkSize(c));
-    if (c.type !== 0) {
-      w.tag(1, WIRE_VARINT);
-      w.uint32(c.type);
-    }
-    if (c.data.length > 0) {
-      w.tag(2, WIRE_LEN);
-      w.bytes(c.data);
-    }
-    if (c.hash !== undefined && c.hash !== 0n) {
-      w.tag(3, WIRE_VARINT);
-      w.uint64(c.hash);
-    }
+  const { raw, count, sum, min, max, counter } = a;
+  if (raw) writeChunk(w, 3, raw);
+  if (count) writeChunk(w, 4, count);
+  if (sum) writeChunk(w, 5, sum);
+  if (min) writeChunk(w, 6, min);
+  if (max) writeChunk(w, 7, max);
+  if (counter) writeChunk(w, 8, counter);
+}
+
+function writeChunk(w: ProtoWriter, field: number, c: Chunk): void {
+  w.tag(field, WIRE_LEN);
+  w.uint32(chunkSize(c));
+  if (c.type !== 0) {
+    w.tag(1, WIRE_VARINT);
+    w.uint32(c.type);
+  }
+  if (c.data.length > 0) {
+    w.tag(2, WIRE_LEN);
+    w.bytes(c.data);
+  }
+  if (c.hash !== undefined && c.hash !== 0n) {
+    w.tag(3, WIRE_VARINT);
+    w.uint64(c.hash);
   }
 }
 

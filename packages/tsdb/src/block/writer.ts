@@ -31,6 +31,8 @@ export interface WriteBlockOptions {
   /** Level-1 blocks this one was made from; `[ulid]` by default. */
   sources?: string[];
   parents?: BlockDesc[];
+  /** `compaction.hints` of meta.json, e.g. `from-out-of-order` for blocks cut from out-of-order samples. */
+  hints?: string[];
   /** Thanos section of meta.json (external labels, source, resolution…). */
   thanos?: ThanosMeta;
   /** fsync files and directories (default true; tests may turn it off). */
@@ -135,6 +137,7 @@ export async function writeBlock(
         level: options.level ?? 1,
         sources: options.sources ?? [ulid],
         ...(options.parents && { parents: options.parents }),
+        ...(options.hints && options.hints.length > 0 && { hints: options.hints }),
       },
       version: META_VERSION_1,
       ...(options.thanos && { thanos: options.thanos }),

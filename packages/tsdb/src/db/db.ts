@@ -2,9 +2,20 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Block, headBlockSeries, headSymbols, writeBlock } from '../block';
 import { BlockQuerier, HeadQuerier, MergeQuerier, type Querier } from '../querier';
-import { Head, replayHeadWal, type HeadReplayStats, type ProgressLogger } from '../head';
+import {
+  Head,
+  replayHeadWal,
+  replayHeadWbl,
+  type HeadReplayStats,
+  type ProgressLogger,
+  type WblReplayStats,
+} from '../head';
 import { isUlid, readBlockMeta, type BlockMeta, type ThanosMeta } from '../meta';
 import { checkpoint, deleteCheckpointsBefore, deleteSegmentsBefore, listSegments, WalWriter } from '../wal';
+import { OUT_OF_ORDER_HINT, outOfOrderBlockSeries, releaseOutOfOrder, sealOutOfOrder } from './ooo-compaction';
+
+/** Directory of the write-behind log of out-of-order samples (Prometheus' `wlog.WblDirName`). */
+export const WBL_DIRNAME = 'wbl';
 
 export interface TsdbOptions {
   /** Block duration and head chunk range; default 2h. */
@@ -13,6 +24,14 @@ export interface TsdbOptions {
   walCompression?: boolean;
   walSegmentSize?: number;
   logger?: ProgressLogger;
+  /**
+   * Accept samples up to this many ms older than the head's newest one even when out of order
+   * (Prometheus' `out_of_order_time_window`); 0 (default) refuses them. They are logged to
+   * `wbl/` and persisted in their own blocks, hinted `from-out-of-order`.
+   */
+  outOfOrderTimeWindow?: number;
+  /** Samples per in-memory out-of-order chunk, 1..255; 0 or less means the default 32. */
+  outOfOrderCapMax?: number;
 }
 
 /** Metas of the complete block directories (ULID-named, with meta.json) under `dir`, oldest first. */
@@ -41,6 +60,9 @@ export class Tsdb {
     readonly wal: WalWriter,
     readonly replay: HeadReplayStats,
     readonly options: TsdbOptions,
+    /** The out-of-order sample log; open only when the out-of-order window is above 0. */
+    readonly wbl: WalWriter | undefined,
+    readonly wblReplay: WblReplayStats,
   ) {}
 
   static async open(dir: string, options: TsdbOptions = {}): Promise<Tsdb> {
@@ -48,12 +70,18 @@ export class Tsdb {
     const walDir = join(dir, 'wal');
     mkdirSync(walDir, { recursive: true });
     const blockDuration = options.blockDuration ?? 2 * 3600_000;
-    const replayHead = await Head.create({ chunkRange: blockDuration });
+    const capMax = options.outOfOrderCapMax ?? 0;
+    const replayHead = await Head.create({
+      chunkRange: blockDuration,
+      outOfOrderTimeWindow: options.outOfOrderTimeWindow,
+      outOfOrderCapMax: capMax > 0 ? capMax : undefined,
+    });
     const blocks = listBlockMetas(dir);
     // Samples already persisted in a block are not replayed into the head again.
     if (blocks.length > 0) replayHead.minValidTime = Math.max(...blocks.map((b) => b.maxTime));
     const started = Date.now();
-    const replay = replayHeadWal(replayHead, walDir, options.logger);
+    const refMap = new Map<number, number>();
+    const replay = replayHeadWal(replayHead, walDir, options.logger, refMap);
     const seconds = (Date.now() - started) / 1000;
     options.logger?.info('WAL replay completed', {
       dir,
@@ -63,12 +91,24 @@ export class Tsdb {
       samples_per_second: Math.round(replay.samples / Math.max(seconds, 1e-3)),
       ...(replay.tornTail ? { truncated_torn_record: `${replay.tornTail.path}@${replay.tornTail.offset}` } : {}),
     });
-    const wal = WalWriter.open(walDir, {
-      compress: options.walCompression ?? true,
-      segmentSize: options.walSegmentSize,
-    });
-    const head = replayHead.withWal(wal);
-    return new Tsdb(dir, head, wal, replay, options);
+    // Out-of-order samples are replayed even when the window is 0 now, as Prometheus does.
+    const wblDir = join(dir, WBL_DIRNAME);
+    const wblReplay = replayHeadWbl(replayHead, wblDir, refMap);
+    if (wblReplay.records > 0) {
+      options.logger?.info('WBL replay completed', {
+        dir,
+        samples: wblReplay.samples,
+        unknown_series_samples: wblReplay.unknownSeriesSamples,
+        ...(wblReplay.tornTail
+          ? { truncated_torn_record: `${wblReplay.tornTail.path}@${wblReplay.tornTail.offset}` }
+          : {}),
+      });
+    }
+    const logOptions = { compress: options.walCompression ?? true, segmentSize: options.walSegmentSize };
+    const wal = WalWriter.open(walDir, logOptions);
+    const wbl = replayHead.outOfOrderTimeWindow > 0 ? WalWriter.open(wblDir, logOptions) : undefined;
+    const head = replayHead.withWal(wal).withWbl(wbl);
+    return new Tsdb(dir, head, wal, replay, options, wbl, wblReplay);
   }
 
   blocks(): BlockMeta[] {
@@ -97,7 +137,10 @@ export class Tsdb {
     const h = this.head;
     const d = this.blockDuration;
     const mint = Math.floor(h.minTime / d) * d;
-    return this.compactHeadRange(mint, mint + d, thanos);
+    const meta = await this.compactHeadRange(mint, mint + d, thanos);
+    // As Prometheus: once the head was compacted, its out-of-order samples are persisted too.
+    await this.compactOutOfOrderHead(thanos);
+    return meta;
   }
 
   /** Persists every head sample (e.g. on shutdown) as blocks along block-duration boundaries. */
@@ -109,7 +152,55 @@ export class Tsdb {
       const meta = await this.compactHeadRange(mint, Math.min(mint + d, this.head.maxTime + 1), thanos);
       if (meta) out.push(meta);
     }
+    out.push(...(await this.compactOutOfOrderHead(thanos)));
     return out;
+  }
+
+  /**
+   * Persists every out-of-order sample of the head as blocks, one per block-duration-aligned
+   * window holding any, with `compaction.hints: ["from-out-of-order"]` (Prometheus'
+   * `compactOOOHead`), then forgets those samples and deletes the WBL segments that held them.
+   * These blocks may overlap in-order blocks: queries merge them, the compactor merges them
+   * vertically. Returns the metas of the blocks written.
+   */
+  async compactOutOfOrderHead(thanos?: ThanosMeta): Promise<BlockMeta[]> {
+    const head = this.head;
+    const wblDir = join(this.dir, WBL_DIRNAME);
+    if (head.oooSeries.size === 0) {
+      // Nothing logged before the current segment is still needed (every open starts a segment).
+      deleteSegmentsBefore(wblDir, this.wbl ? this.wbl.currentSegment : Infinity);
+      return [];
+    }
+    const started = Date.now();
+    const snapshot = sealOutOfOrder(head);
+    // Samples logged from here on are not in the snapshot: their segment must stay.
+    const keepFrom = this.wbl ? this.wbl.nextSegment() : Infinity;
+    const d = this.blockDuration;
+    const written: BlockMeta[] = [];
+    try {
+      for (let mint = Math.floor(snapshot.minTime / d) * d; mint <= snapshot.maxTime; mint += d) {
+        const meta = await writeBlock(this.dir, outOfOrderBlockSeries(head, snapshot, mint, mint + d), {
+          mint,
+          maxt: mint + d,
+          thanos,
+          hints: [OUT_OF_ORDER_HINT],
+          extraSymbols: headSymbols(head),
+        });
+        if (meta.stats.numSamples === 0) rmSync(join(this.dir, meta.ulid), { recursive: true, force: true });
+        else written.push(meta);
+      }
+    } catch (err) {
+      for (const m of written) rmSync(join(this.dir, m.ulid), { recursive: true, force: true });
+      throw err;
+    }
+    releaseOutOfOrder(head, snapshot);
+    deleteSegmentsBefore(wblDir, keepFrom);
+    this.options.logger?.info('out-of-order compaction completed', {
+      dir: this.dir,
+      blocks: written.map((m) => m.ulid).join(',') || 'none (no samples)',
+      duration: `${((Date.now() - started) / 1000).toFixed(3)}s`,
+    });
+    return written;
   }
 
   /** Writes [mint, maxt) of the head as a block and truncates the head and WAL before maxt. */
@@ -199,6 +290,7 @@ export class Tsdb {
 
   async close(): Promise<void> {
     await this.wal.close();
+    await this.wbl?.close();
     for (const b of this.openBlocks.values()) await (await b).close();
     this.openBlocks.clear();
   }

@@ -1,20 +1,29 @@
-import xxhash from 'xxhash-wasm';
 import { DEFAULT_CHUNK_RANGE, floatHiBits, floatLoBits } from '../chunkenc';
 import { EncodingBuffer } from '../encoding';
-import { compareLabels, compareStrings, type Label, type Labels } from '../labels';
+import { compareLabels, compareStrings, type Labels } from '../labels';
 import type { Matcher } from '../labels/matcher';
 import { postingsForMatchers, mergePostings, type PostingsReader } from '../index/index';
-import { encodeSamples, encodeSeries, encodeTombstones, SampleBatch, type RefSeries } from '../record';
+import { encodeSamples, encodeSeriesKeys, encodeTombstones, SampleBatch, type RefSeries } from '../record';
 import { TombstoneSet, type Interval } from '../tombstones';
 import type { WalWriter } from '../wal';
-import { bytesEqual, labelsKey } from './labels-key';
+import { bytesEqual, hashKey, KeyArena, keyEqualsLabelRanges, labelsKey, type LabelRanges } from './labels-key';
 import { MemSeries } from './memseries';
+import { DEFAULT_OOO_CAP_MAX, MAX_OOO_CAP_MAX } from './ooo-chunk';
 
 export interface HeadOptions {
   /** Width of the aligned windows chunks are cut at (the block duration); default 2h. */
   chunkRange?: number;
   /** Where committed records are logged; without one the head is memory-only. */
   wal?: WalWriter;
+  /**
+   * How far (ms) behind the head's newest sample an out-of-order sample is still accepted
+   * (Prometheus' `out_of_order_time_window`); 0, the default, refuses every out-of-order sample.
+   */
+  outOfOrderTimeWindow?: number;
+  /** Samples per out-of-order head chunk, 1..255; default 32 (Prometheus' `OutOfOrderCapMax`). */
+  outOfOrderCapMax?: number;
+  /** Where accepted out-of-order samples are logged (the WBL, `wbl/`), in the WAL's format. */
+  wbl?: WalWriter;
 }
 
 /** Why a sample was refused (0 means accepted). */
@@ -26,23 +35,15 @@ export const AppendStatus = {
   duplicate: 3,
   outOfBounds: 4,
   tooFarInFuture: 5,
+  /** Out of order and older than the out-of-order window allows (Prometheus' `ErrTooOldSample`). */
+  tooOld: 6,
 } as const;
 export type AppendStatusValue = (typeof AppendStatus)[keyof typeof AppendStatus];
-
-type Hash32 = (bytes: Uint8Array) => number;
-
-const MAX_INTERNED_LABEL_NAMES = 10_000;
 
 /** An appender's pending samples: the columns and the series each sample belongs to. */
 interface PendingSamples {
   batch: SampleBatch;
   series: MemSeries[];
-}
-
-let hasherPromise: Promise<Hash32> | undefined;
-function loadHasher(): Promise<Hash32> {
-  hasherPromise ??= xxhash().then((h) => (bytes: Uint8Array) => h.h32Raw(bytes, 0));
-  return hasherPromise;
 }
 
 /**
@@ -53,6 +54,13 @@ function loadHasher(): Promise<Hash32> {
 export class Head implements PostingsReader {
   readonly chunkRange: number;
   wal: WalWriter | undefined;
+  readonly outOfOrderTimeWindow: number;
+  readonly outOfOrderCapMax: number;
+  wbl: WalWriter | undefined;
+  /** Series holding out-of-order samples not yet persisted in a block. */
+  readonly oooSeries = new Set<MemSeries>();
+  /** Out-of-order samples accepted so far (Prometheus' `head_out_of_order_samples_appended_total`). */
+  oooSamplesAppended = 0;
   readonly tombstones = new TombstoneSet();
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private readonly byRef = new Map<number, MemSeries>();
@@ -70,24 +78,56 @@ export class Head implements PostingsReader {
    * is reused instead of growing a fresh one (and leaving the old one to the GC) on every commit.
    */
   private spareBatch: PendingSamples | undefined;
-  private readonly labelNameSymbols = new Map<string, string>();
+  private readonly keys = new KeyArena();
 
-  private constructor(
-    readonly hash: Hash32,
-    options: HeadOptions,
-  ) {
+  /** The hash series are filed under: `head.hash(key)` of a canonical key (see `hashKey`). */
+  readonly hash = hashKey;
+
+  private constructor(options: HeadOptions) {
     this.chunkRange = options.chunkRange ?? DEFAULT_CHUNK_RANGE;
     this.wal = options.wal;
+    this.wbl = options.wbl;
+    this.outOfOrderTimeWindow = Math.max(0, options.outOfOrderTimeWindow ?? 0);
+    const capMax = options.outOfOrderCapMax ?? DEFAULT_OOO_CAP_MAX;
+    if (!Number.isInteger(capMax) || capMax <= 0 || capMax > MAX_OOO_CAP_MAX) {
+      throw new RangeError(`out-of-order cap max of ${capMax} is invalid: it must be an integer > 0 and <= 255`);
+    }
+    this.outOfOrderCapMax = capMax;
   }
 
-  static async create(options: HeadOptions = {}): Promise<Head> {
-    return new Head(await loadHasher(), options);
+  /** A new head (asynchronous for callers written when the hash needed a WebAssembly module). */
+  static create(options: HeadOptions = {}): Promise<Head> {
+    return Promise.resolve(new Head(options));
   }
 
   /** Starts logging to `wal` (after a replay into a head created without one); returns this head. */
   withWal(wal: WalWriter): this {
     this.wal = wal;
     return this;
+  }
+
+  /** Starts logging out-of-order samples to `wbl` (after the WBL replay); returns this head. */
+  withWbl(wbl: WalWriter | undefined): this {
+    this.wbl = wbl;
+    return this;
+  }
+
+  /** Inserts an out-of-order sample into `s` (commit and WBL replay); false when its timestamp was taken. */
+  insertOoo(s: MemSeries, t: number, hi: number, lo: number): boolean {
+    if (!s.insertOoo(t, hi, lo, this.outOfOrderCapMax)) return false;
+    this.oooSeries.add(s);
+    return true;
+  }
+
+  /** The time range of the out-of-order samples held, or undefined when there are none. */
+  oooRange(): { minTime: number; maxTime: number } | undefined {
+    let minTime = Infinity;
+    let maxTime = -Infinity;
+    for (const s of this.oooSeries) {
+      minTime = Math.min(minTime, s.ooo!.minTime);
+      maxTime = Math.max(maxTime, s.ooo!.maxTime);
+    }
+    return minTime <= maxTime ? { minTime, maxTime } : undefined;
   }
 
   get numSeries(): number {
@@ -103,9 +143,25 @@ export class Head implements PostingsReader {
     return undefined;
   }
 
-  /** Creates a series (labels sorted and valid); `ref` is given when replaying the WAL. */
+  /**
+   * The series whose labels are the given byte ranges (hash `h = hashLabelRanges(labels)`), found without
+   * assembling their key; what ingest looks every request's series up with.
+   */
+  lookupLabelRanges(labels: LabelRanges, h: number): MemSeries | undefined {
+    const e = this.byHash.get(h);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return keyEqualsLabelRanges(e.key, labels) ? e : undefined;
+    for (const s of e) if (keyEqualsLabelRanges(s.key, labels)) return s;
+    return undefined;
+  }
+
+  /**
+   * Creates a series (labels sorted and valid); `ref` is given when replaying the WAL. The labels are kept
+   * as given (ingest and replay decode them with `labelString`, so that series share their name and common
+   * value strings); `key` is copied (callers may pass a scratch view).
+   */
   create(labels: Labels, key: Uint8Array, h: number, ref = this.nextRef): MemSeries {
-    const s = new MemSeries(ref, this.internNames(labels), key, this.chunkRange);
+    const s = new MemSeries(ref, labels, this.keys.copy(key), this.chunkRange);
     if (ref >= this.nextRef) this.nextRef = ref + 1;
     const e = this.byHash.get(h);
     if (e === undefined) this.byHash.set(h, s);
@@ -121,25 +177,6 @@ export class Head implements PostingsReader {
     }
     insertSorted(this.allRefs, ref);
     return s;
-  }
-
-  /**
-   * The labels with names shared with earlier series: every request decodes fresh strings, and without this each
-   * series would keep its own copies of the same few names. The table is bounded so that abusive label names
-   * cannot grow it forever (names beyond the bound are kept as given).
-   */
-  private internNames(labels: Labels): Labels {
-    const out = new Array<Label>(labels.length);
-    for (let i = 0; i < labels.length; i++) {
-      const l = labels[i];
-      let name = this.labelNameSymbols.get(l.name);
-      if (name === undefined) {
-        name = l.name;
-        if (this.labelNameSymbols.size < MAX_INTERNED_LABEL_NAMES) this.labelNameSymbols.set(name, name);
-      }
-      out[i] = { name, value: l.value };
-    }
-    return out;
   }
 
   seriesByRef(ref: number): MemSeries | undefined {
@@ -208,7 +245,7 @@ export class Head implements PostingsReader {
     const out: MemSeries[] = [];
     for (const ref of refs) {
       const s = this.byRef.get(ref)!;
-      if (!s.empty && s.minTime <= maxt && s.lastT >= mint) out.push(s);
+      if (!s.empty && s.overlaps(mint, maxt)) out.push(s);
     }
     return out.sort((a, b) => compareLabels(a.labels, b.labels));
   }
@@ -290,6 +327,11 @@ export class HeadAppender {
   /** False once commit/rollback gave the columns back to the head (an appender used again takes new ones). */
   private holdsColumns = false;
   private readonly created: MemSeries[] = [];
+  /** Pending out-of-order samples (made on the first one: most transactions have none). */
+  private ooo: PendingSamples | undefined;
+  /** The head's newest in-order sample time when the transaction began: the out-of-order window ends there. */
+  private readonly headMaxTime: number;
+  private readonly oooWindow: number;
 
   constructor(
     private readonly head: Head,
@@ -298,10 +340,12 @@ export class HeadAppender {
     readonly maxValidTime: number,
   ) {
     this.acquireColumns();
+    this.headMaxTime = head.maxTime;
+    this.oooWindow = head.outOfOrderTimeWindow;
   }
 
   get pendingSamples(): number {
-    return this.holdsColumns ? this.batch.length : 0;
+    return (this.holdsColumns ? this.batch.length : 0) + (this.ooo?.batch.length ?? 0);
   }
 
   private acquireColumns(): void {
@@ -326,15 +370,25 @@ export class HeadAppender {
     return this.series(labels, key, this.head.hash(key));
   }
 
+  /**
+   * Checks a sample as Prometheus 2.42's `memSeries.appendable` does: in order when at or after
+   * the appender's minimum valid time and after the series' last sample (equal time: duplicate),
+   * otherwise out of order, which with an out-of-order window is accepted when no older than
+   * the window before the head's newest sample (duplicates among out-of-order samples are
+   * dropped silently at commit, as in Prometheus).
+   */
   append(s: MemSeries, t: number, hi: number, lo: number): AppendStatusValue {
-    if (t < this.minValidTime) return AppendStatus.outOfBounds;
+    if (this.oooWindow === 0 && t < this.minValidTime) return AppendStatus.outOfBounds;
     if (t > this.maxValidTime) return AppendStatus.tooFarInFuture;
     const pending = s.txn === this.id;
     const lastT = pending ? s.pendingT : s.lastT;
-    if (t <= lastT) {
-      if (t < lastT) return AppendStatus.outOfOrder;
-      const same = pending ? s.pendingHi === hi && s.pendingLo === lo : s.lastHi === hi && s.lastLo === lo;
-      return same ? AppendStatus.duplicateIgnored : AppendStatus.duplicate;
+    if (t <= lastT || t < this.minValidTime) {
+      if (t === lastT && t >= this.minValidTime) {
+        const same = pending ? s.pendingHi === hi && s.pendingLo === lo : s.lastHi === hi && s.lastLo === lo;
+        return same ? AppendStatus.duplicateIgnored : AppendStatus.duplicate;
+      }
+      if (this.oooWindow > 0) return this.appendOoo(s, t, hi, lo);
+      return t < this.minValidTime ? AppendStatus.outOfBounds : AppendStatus.outOfOrder;
     }
     if (!this.holdsColumns) this.acquireColumns();
     s.txn = this.id;
@@ -344,6 +398,47 @@ export class HeadAppender {
     this.pendingSeries[this.batch.length] = s;
     this.batch.pushBits(s.ref, t, hi, lo);
     return AppendStatus.ok;
+  }
+
+  /**
+   * Queues an out-of-order sample inside the window. An empty head has no newest sample to
+   * measure the window from: refused as too old, as Prometheus' int64 arithmetic refuses it.
+   */
+  private appendOoo(s: MemSeries, t: number, hi: number, lo: number): AppendStatusValue {
+    if (this.headMaxTime === -Infinity || t < this.headMaxTime - this.oooWindow) return AppendStatus.tooOld;
+    this.ooo ??= { batch: new SampleBatch(64), series: [] };
+    this.ooo.series[this.ooo.batch.length] = s;
+    this.ooo.batch.pushBits(s.ref, t, hi, lo);
+    return AppendStatus.ok;
+  }
+
+  /**
+   * Inserts the pending out-of-order samples into their series and logs the ones accepted to
+   * the WBL (as Prometheus, after the in-memory insert: only accepted samples are logged).
+   */
+  private commitOoo(): void {
+    const pending = this.ooo;
+    if (pending === undefined || pending.batch.length === 0) return;
+    const head = this.head;
+    const b = pending.batch;
+    // Set once a sample is dropped: from then on the accepted samples are copied here for the WBL.
+    let accepted: SampleBatch | undefined;
+    for (let i = 0; i < b.length; i++) {
+      if (head.insertOoo(pending.series[i], b.timestamps[i], b.valueHi(i), b.valueLo(i))) {
+        accepted?.pushFrom(b, i);
+        continue;
+      }
+      if (accepted === undefined) {
+        accepted = new SampleBatch(b.length);
+        for (let j = 0; j < i; j++) accepted.pushFrom(b, j);
+      }
+    }
+    const logged = accepted ?? b;
+    head.oooSamplesAppended += logged.length;
+    if (head.wbl && logged.length > 0) {
+      head.recordBuf.reset();
+      head.wbl.log(encodeSamples(head.recordBuf, logged));
+    }
   }
 
   /**
@@ -358,12 +453,7 @@ export class HeadAppender {
       const buf = head.recordBuf;
       if (this.created.length > 0) {
         buf.reset();
-        wal.append(
-          encodeSeries(
-            buf,
-            this.created.map((s) => ({ ref: s.ref, labels: s.labels })),
-          ),
-        );
+        wal.append(encodeSeriesKeys(buf, this.created));
       }
       if (this.batch.length > 0) {
         buf.reset();
@@ -379,6 +469,7 @@ export class HeadAppender {
       s.append(t, b.valueHi(i), b.valueLo(i));
       head.noteSample(t);
     }
+    this.commitOoo();
     this.finish();
   }
 
@@ -387,12 +478,7 @@ export class HeadAppender {
     if (!this.holdsColumns) this.acquireColumns();
     if (this.created.length > 0 && this.head.wal) {
       this.head.recordBuf.reset();
-      this.head.wal.log(
-        encodeSeries(
-          this.head.recordBuf,
-          this.created.map((s) => ({ ref: s.ref, labels: s.labels })),
-        ),
-      );
+      this.head.wal.log(encodeSeriesKeys(this.head.recordBuf, this.created));
     }
     this.finish();
   }
@@ -404,6 +490,7 @@ export class HeadAppender {
     }
     series.length = 0;
     this.batch.reset();
+    this.ooo = undefined;
     this.created.length = 0;
     this.holdsColumns = false;
     this.head.returnSpareBatch({ batch: this.batch, series });

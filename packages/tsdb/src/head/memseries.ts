@@ -1,5 +1,6 @@
 import { ChunkCutter, EncXOR, XorChunkEncoder, type Chunk } from '../chunkenc';
 import type { Labels } from '../labels';
+import { OooSeriesData } from './ooo-chunk';
 
 /** A completed, immutable chunk of a head series. */
 export interface HeadChunk {
@@ -25,6 +26,8 @@ export class MemSeries {
   pendingT = -Infinity;
   pendingHi = 0;
   pendingLo = 0;
+  /** Out-of-order samples (created on the first one: most series never have any). */
+  ooo: OooSeriesData | undefined;
 
   constructor(
     readonly ref: number,
@@ -54,7 +57,24 @@ export class MemSeries {
   }
 
   get empty(): boolean {
-    return this.closed.length === 0 && (this.open === undefined || this.open.numSamples === 0);
+    return (
+      this.closed.length === 0 &&
+      (this.open === undefined || this.open.numSamples === 0) &&
+      (this.ooo === undefined || this.ooo.empty)
+    );
+  }
+
+  /** Inserts an out-of-order sample; false when one with timestamp `t` is already in the open OOO chunk. */
+  insertOoo(t: number, hi: number, lo: number, capMax: number): boolean {
+    this.ooo ??= new OooSeriesData();
+    return this.ooo.insert(t, hi, lo, capMax);
+  }
+
+  /** Whether the series has samples (in order or not) in `[mint, maxt]`, judged by chunk bounds. */
+  overlaps(mint: number, maxt: number): boolean {
+    if (this.minTime <= maxt && this.lastT >= mint) return true;
+    const o = this.ooo;
+    return o !== undefined && o.minTime <= maxt && o.maxTime >= mint;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Block } from '../block/reader';
-import { Head, replayHeadWal } from '../head';
+import { Head, replayHeadWal, replayHeadWbl } from '../head';
 import { isUlid } from '../meta';
 import { MergeQuerier } from './merge';
 import { BlockQuerier, HeadQuerier, type Querier } from './querier';
@@ -45,8 +45,9 @@ export async function openBlocks(dataDir: string): Promise<Block[]> {
 
 /**
  * A Prometheus data directory opened read-only, as `promtool tsdb dump` opens it: all
- * blocks, plus the WAL replayed into a head when the query reaches past the last block.
- * WAL samples older than the last block's end are dropped (Prometheus' `head.Init`).
+ * blocks, plus the WAL and then the WBL (out-of-order samples, `wbl/`) replayed into a head
+ * when the query reaches past the last block. WAL samples older than the last block's end are
+ * dropped (Prometheus' `head.Init`); WBL samples are all kept, as Prometheus 2.42 keeps them.
  */
 export class ReadOnlyDb {
   private head: Head | undefined;
@@ -65,13 +66,15 @@ export class ReadOnlyDb {
     return this.blocks.length === 0 ? Number.MIN_SAFE_INTEGER : this.blocks[this.blocks.length - 1].maxTime;
   }
 
-  /** The head rebuilt from `wal/` (empty when there is no WAL); replayed on first use. */
+  /** The head rebuilt from `wal/` and `wbl/` (empty when there are none); replayed on first use. */
   async loadHead(): Promise<Head> {
     if (this.head) return this.head;
     const head = await Head.create();
     head.minValidTime = this.maxBlockTime;
     const walDir = join(this.dir, 'wal');
-    if (existsSync(walDir)) replayHeadWal(head, walDir);
+    const refMap = new Map<number, number>();
+    if (existsSync(walDir)) replayHeadWal(head, walDir, undefined, refMap);
+    replayHeadWbl(head, join(this.dir, 'wbl'), refMap);
     this.head = head;
     return head;
   }
@@ -83,7 +86,9 @@ export class ReadOnlyDb {
       .map((b) => new BlockQuerier(b));
     if (this.maxBlockTime <= maxt) {
       const head = await this.loadHead();
-      if (head.numSeries > 0 && maxt >= head.minTime) queriers.push(new HeadQuerier(head));
+      const ooo = head.oooRange();
+      const oooOverlaps = ooo !== undefined && ooo.minTime <= maxt && mint <= ooo.maxTime;
+      if (head.numSeries > 0 && (maxt >= head.minTime || oooOverlaps)) queriers.push(new HeadQuerier(head));
     }
     return queriers.length === 1 ? queriers[0] : new MergeQuerier(queriers);
   }

@@ -3,4 +3,6 @@ export type { SeriesPart, SampleArrays } from './series';
 export { BlockQuerier, HeadQuerier } from './querier';
 export type { Querier } from './querier';
 export { MergeQuerier, mergeSeriesSets } from './merge';
+export { nonOverlappingLanes } from './lanes';
+export { disjointChunks } from './disjoint';
 export { ReadOnlyDb, BlockOpenError, openBlocks, blockDirNames } from './db';

@@ -2,7 +2,8 @@ import type { Block } from '../block/reader';
 import { coveredByOneInterval, type TimedChunk } from '../block/trim';
 import type { Head } from '../head';
 import type { Matcher } from '../labels';
-import { Series } from './series';
+import { nonOverlappingLanes } from './lanes';
+import { Series, type SeriesPart } from './series';
 
 /** Selects series by label matchers and an inclusive time range, in label order. */
 export interface Querier {
@@ -42,15 +43,25 @@ export class BlockQuerier implements Querier {
   }
 }
 
-/** Queries the in-memory head; its tombstones are applied when iterating. */
+/**
+ * Queries the in-memory head; its tombstones are applied when iterating. A series' out-of-order
+ * chunks come as extra parts after the in-order one, so iteration merges them in time order and
+ * an in-order sample wins over an out-of-order one with the same timestamp.
+ */
 export class HeadQuerier implements Querier {
   constructor(readonly head: Head) {}
 
   async *select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series> {
     for (const s of await this.head.select(matchers, mint, maxt)) {
       const deleted = this.head.deletedIntervals(s.ref);
-      const chunks = s.chunks(mint, maxt).filter((c) => !coveredByOneInterval(c.minTime, c.maxTime, deleted));
-      if (chunks.length > 0) yield new Series(s.labels, [{ chunks, deleted }], mint, maxt);
+      const live = (c: TimedChunk) => !coveredByOneInterval(c.minTime, c.maxTime, deleted);
+      const parts: SeriesPart[] = [];
+      const chunks = s.chunks(mint, maxt).filter(live);
+      if (chunks.length > 0) parts.push({ chunks, deleted });
+      if (s.ooo)
+        for (const lane of nonOverlappingLanes(s.ooo.chunks(mint, maxt).filter(live)))
+          parts.push({ chunks: lane, deleted });
+      if (parts.length > 0) yield new Series(s.labels, parts, mint, maxt);
     }
   }
 }

@@ -2,6 +2,7 @@
 // bounds checks (a malformed record throws CorruptionError with the offset inside the record)
 // and insists that the record is consumed exactly, as Prometheus does.
 import { DecodingBuffer } from '../encoding';
+import { labelString } from '../head/labels-key';
 import type { Label, Labels } from '../labels';
 import { ExemplarBatch, SampleBatch } from './sample-batch';
 import { RecordType, type RecordTypeValue, type RefMetadata, type RefSeries, type Tombstone } from './types';
@@ -21,6 +22,55 @@ export function decodeSeries(rec: Uint8Array, out: RefSeries[] = []): RefSeries[
     out.push({ ref, labels: decodeLabels(d) });
   }
   return out;
+}
+
+/** Receives one series of a Series record; `key` is only valid during the call (copy it to keep it). */
+export type SeriesVisitor = (ref: number, labels: Labels, key: Uint8Array) => void;
+
+/** Where {@link forEachSeries} assembles keys; grows to the largest key seen. */
+let keyScratch = new Uint8Array(1024);
+
+/**
+ * Decodes a Series record series by series, handing each one's labels together with its canonical key
+ * (`name 0xff value 0xff ...`, as the head's `labelsKey`), copied from the record's bytes instead of
+ * re-encoding the decoded strings. Returns the number of series.
+ */
+export function forEachSeries(rec: Uint8Array, visit: SeriesVisitor): number {
+  const d = open(rec, RecordType.Series, 'series');
+  let count = 0;
+  while (d.remaining > 0) {
+    const ref = d.be64();
+    const n = labelCount(d);
+    const labels: Label[] = new Array(n);
+    let keyLen = 0;
+    for (let i = 0; i < n; i++) {
+      const nameStart = d.pos;
+      const name = decodeString(d);
+      keyLen = appendKeyPart(d.bytes, nameStart, d.pos, keyLen);
+      const valueStart = d.pos;
+      labels[i] = { name, value: decodeString(d) };
+      keyLen = appendKeyPart(d.bytes, valueStart, d.pos, keyLen);
+    }
+    visit(ref, labels, keyScratch.subarray(0, keyLen));
+    count++;
+  }
+  return count;
+}
+
+/** Appends the string whose uvarint length prefix starts at `from` (ending at `to`) and a 0xff to the key. */
+function appendKeyPart(bytes: Uint8Array, from: number, to: number, keyLen: number): number {
+  let p = from;
+  while (bytes[p] >= 0x80) p++;
+  p++;
+  const need = keyLen + (to - p) + 1;
+  if (need > keyScratch.length) {
+    const next = new Uint8Array(Math.max(need, keyScratch.length * 2));
+    next.set(keyScratch.subarray(0, keyLen));
+    keyScratch = next;
+  }
+  for (; p < to; p++) keyScratch[keyLen++] = bytes[p];
+  keyScratch[keyLen++] = 0xff;
+  return keyLen;
 }
 
 /** Appends the samples of a Samples record to `out` (bit-exact values). */
@@ -95,10 +145,15 @@ function open(rec: Uint8Array, type: number, what: string): DecodingBuffer {
   return d;
 }
 
-function decodeLabels(d: DecodingBuffer): Labels {
+function labelCount(d: DecodingBuffer): number {
   const n = d.uvarint();
   // Each label needs at least 2 bytes: refuse counts the record cannot hold before allocating.
   if (n * 2 > d.remaining) d.fail(`label count ${n} exceeds the ${d.remaining} bytes left`);
+  return n;
+}
+
+function decodeLabels(d: DecodingBuffer): Labels {
+  const n = labelCount(d);
   const labels: Label[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const name = decodeString(d);
@@ -107,22 +162,13 @@ function decodeLabels(d: DecodingBuffer): Labels {
   return labels;
 }
 
-const utf8 = new TextDecoder('utf-8');
-
-/** A uvarint-prefixed UTF-8 string; short ASCII strings (most label names and values) skip TextDecoder. */
+/**
+ * A uvarint-prefixed UTF-8 string (invalid sequences become U+FFFD), shared with earlier series when
+ * the same bytes were decoded before (see `labelString`).
+ */
 function decodeString(d: DecodingBuffer): string {
   const n = d.uvarint();
   const start = d.pos;
   d.skip(n);
-  const bytes = d.bytes;
-  if (n <= 48) {
-    let s = '';
-    for (let i = start; i < start + n; i++) {
-      const c = bytes[i];
-      if (c >= 0x80) return utf8.decode(bytes.subarray(start, start + n));
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return utf8.decode(bytes.subarray(start, start + n));
+  return labelString(d.bytes, start, start + n);
 }

@@ -1,6 +1,7 @@
 // Record encoders, byte for byte as Prometheus's `record.Encoder` (so promtool reads our WAL).
 // Each appends one record to `buf` and returns a view of it, valid until `buf.reset()`.
 import type { EncodingBuffer } from '../encoding';
+import { KEY_SEPARATOR } from '../head/labels-key';
 import type { Labels } from '../labels';
 import type { ExemplarBatch, SampleBatch } from './sample-batch';
 import { RecordType, type RefMetadata, type RefSeries, type Tombstone } from './types';
@@ -11,6 +12,30 @@ export function encodeSeries(buf: EncodingBuffer, series: readonly RefSeries[]):
   for (const s of series) {
     buf.putBE64(s.ref);
     encodeLabels(buf, s.labels);
+  }
+  return buf.bytes.subarray(start);
+}
+
+/**
+ * The same record as `encodeSeries`, from each series' canonical key (`name 0xff value 0xff ...`, see the
+ * head's `labelsKey`): the label bytes are copied rather than encoded again from strings.
+ */
+export function encodeSeriesKeys(buf: EncodingBuffer, series: readonly { ref: number; key: Uint8Array }[]): Uint8Array {
+  const start = buf.length;
+  buf.putByte(RecordType.Series);
+  for (const s of series) {
+    buf.putBE64(s.ref);
+    const key = s.key;
+    let parts = 0;
+    for (let i = 0; i < key.length; i++) if (key[i] === KEY_SEPARATOR) parts++;
+    buf.putUvarint(parts / 2);
+    let from = 0;
+    for (let i = 0; i < key.length; i++) {
+      if (key[i] !== KEY_SEPARATOR) continue;
+      buf.putUvarint(i - from);
+      buf.putBytes(key.subarray(from, i));
+      from = i + 1;
+    }
   }
   return buf.bytes.subarray(start);
 }

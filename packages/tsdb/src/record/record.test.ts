@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptionError, EncodingBuffer } from '../encoding';
+import { labelsKey } from '../head/labels-key';
 import { labelsFromRecord } from '../labels';
 import {
   decodeExemplars,
@@ -11,8 +12,10 @@ import {
   encodeMetadata,
   encodeSamples,
   encodeSeries,
+  encodeSeriesKeys,
   encodeTombstones,
   ExemplarBatch,
+  forEachSeries,
   RecordType,
   recordType,
   SampleBatch,
@@ -125,5 +128,28 @@ describe('malformed records', () => {
     e.putBE64(1);
     e.putUvarint(2 ** 40);
     expect(() => decodeSeries(e.bytes)).toThrow(/label count/);
+  });
+
+  const series = [
+    { ref: 1, labels: labelsFromRecord({ __name__: 'up', job: 'node' }) },
+    { ref: 7, labels: labelsFromRecord({ a: 'x'.repeat(200), b: 'é日本語 🙂', c: '' }) },
+    { ref: 2 ** 40, labels: [] },
+  ];
+
+  it('a Series record encoded from keys is the one encoded from labels', () => {
+    const fromKeys = encodeSeriesKeys(
+      new EncodingBuffer(),
+      series.map((s) => ({ ref: s.ref, key: labelsKey(s.labels) })),
+    );
+    expect(hex(fromKeys)).toBe(hex(encodeSeries(new EncodingBuffer(), series)));
+  });
+
+  it('forEachSeries hands out each series with its canonical key', () => {
+    const got: Array<{ ref: number; labels: unknown; key: string }> = [];
+    const n = forEachSeries(encodeSeries(new EncodingBuffer(), series), (ref, labels, key) =>
+      got.push({ ref, labels, key: hex(key) }),
+    );
+    expect(n).toBe(3);
+    expect(got).toEqual(series.map((s) => ({ ref: s.ref, labels: s.labels, key: hex(labelsKey(s.labels)) })));
   });
 });

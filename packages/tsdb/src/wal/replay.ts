@@ -9,6 +9,7 @@ import {
   decodeSeries,
   decodeTombstones,
   ExemplarBatch,
+  forEachSeries,
   RecordType,
   recordType,
   SampleBatch,
@@ -16,6 +17,7 @@ import {
   type RefSeries,
   type Tombstone,
 } from '../record';
+import type { Labels } from '../labels';
 import { WalReader, type TornTail, type WalRecord } from './reader';
 import { lastCheckpoint, listSegments } from './segments';
 
@@ -37,6 +39,11 @@ export type RecordLocation = Pick<WalRecord, 'segment' | 'path' | 'offset'>;
  */
 export interface ReplayHandler {
   series?(series: RefSeries[], at: RecordLocation): void;
+  /**
+   * Instead of `series`: each series of a Series record with its canonical key (`name 0xff value 0xff ...`,
+   * taken from the record's bytes; valid only during the call), without an object per series.
+   */
+  seriesEntry?(ref: number, labels: Labels, key: Uint8Array, at: RecordLocation): void;
   samples?(samples: SampleBatch, at: RecordLocation): void;
   tombstones?(tombstones: Tombstone[], at: RecordLocation): void;
   exemplars?(exemplars: ExemplarBatch, at: RecordLocation): void;
@@ -125,6 +132,11 @@ function recordDispatcher(handler: ReplayHandler, result: ReplayResult): (rec: W
     try {
       switch (recordType(rec.data)) {
         case RecordType.Series:
+          if (handler.seriesEntry) {
+            const visit = handler.seriesEntry.bind(handler);
+            result.series += forEachSeries(rec.data, (ref, labels, key) => visit(ref, labels, key, rec));
+            break;
+          }
           if (!handler.series) break;
           series.length = 0;
           decodeSeries(rec.data, series);

@@ -1,0 +1,50 @@
+import { formatPromApiFloat, formatPromApiTimestamp } from '@thanos-ts/tsdb';
+import { describe, expect, it } from 'vitest';
+import { apiFloat, apiTimestamp, queryDataJson } from './json';
+
+/** Deterministic pseudo-random doubles over the whole bit space (xorshift on two words). */
+function randomDoubles(n: number): Float64Array {
+  const out = new Float64Array(n);
+  const words = new Uint32Array(out.buffer);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  return out;
+}
+
+describe('Prometheus API number formatting fast paths', () => {
+  it('formats every kind of double exactly as formatPromApiFloat', () => {
+    const edge = [0, -0, NaN, Infinity, -Infinity, 1e-6, 1e-6 * (1 - Number.EPSILON), 1e21, 1e21 - 131072, -1e-6];
+    const values = [...edge, ...randomDoubles(20_000)];
+    // doubles of everyday magnitudes, where the fast path is taken
+    for (let i = 0; i < 20_000; i++) values.push((i * 7919) / 997 - 100, i * 0.1, 1 / (i + 1), i * 1e15);
+    const differing = values.filter((v) => apiFloat(v) !== formatPromApiFloat(v));
+    expect(differing).toEqual([]);
+  });
+
+  it('formats timestamps exactly as formatPromApiTimestamp', () => {
+    for (const ms of [0, -0, 1000, -5000, 1700000000000, 1700000000100, 1700000000001, -1500, 123]) {
+      expect(apiTimestamp(ms)).toBe(formatPromApiTimestamp(ms));
+    }
+  });
+
+  it('writes a matrix with Go-formatted values', () => {
+    const json = queryDataJson({
+      type: 'matrix',
+      series: [
+        {
+          metric: [{ name: 'job', value: 'a<b' }],
+          timestamps: new Float64Array([1000, 61_500]),
+          values: new Float64Array([0.1, 1e21]),
+        },
+      ],
+    } as never);
+    expect(json).toBe(
+      '{"resultType":"matrix","result":[{"metric":{"job":"a\\u003cb"},"values":[[1,"0.1"],[61.500,"1e+21"]]}]}',
+    );
+  });
+});

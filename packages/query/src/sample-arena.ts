@@ -1,0 +1,52 @@
+// Sample storage for one query: series get slices of a few large Float64Arrays instead of
+// two typed arrays each. Typed arrays beyond a few dozen bytes keep their memory outside
+// the JS heap, which makes creating and collecting thousands of them per query costly.
+
+/** Samples per block (two Float64Arrays of this length, 512 KiB each). */
+const BLOCK_SAMPLES = 1 << 16;
+
+/** Where a reservation lives: the block arrays and the first index it may write. */
+export interface ArenaSlot {
+  timestamps: Float64Array;
+  values: Float64Array;
+  /** `values` as 32-bit words (two per sample, platform order) for bit-exact copies. */
+  words: Uint32Array;
+  start: number;
+}
+
+/**
+ * A bump allocator of sample slots. One reservation is open at a time: reserve room for
+ * at most `n` samples, write them, then commit the number written; the rest of the room
+ * is handed out again.
+ */
+export class SampleArena {
+  private slot: ArenaSlot | undefined;
+  private used = 0;
+  private reserved = 0;
+
+  reserve(n: number): ArenaSlot {
+    if (this.reserved !== 0) throw new Error('SampleArena: a reservation is still open');
+    const room = Math.max(n, 1);
+    let slot = this.slot;
+    if (slot === undefined || this.used + room > slot.timestamps.length) {
+      const timestamps = new Float64Array(Math.max(BLOCK_SAMPLES, room));
+      const values = new Float64Array(timestamps.length);
+      slot = this.slot = { timestamps, values, words: new Uint32Array(values.buffer), start: 0 };
+      this.used = 0;
+    }
+    slot.start = this.used;
+    this.reserved = room;
+    return slot;
+  }
+
+  /** Closes the open reservation keeping its first `n` samples; returns them. */
+  commit(n: number): { timestamps: Float64Array; values: Float64Array } {
+    const slot = this.slot;
+    if (slot === undefined || this.reserved === 0 || n > this.reserved)
+      throw new Error(`SampleArena: commit of ${n} exceeds the reservation`);
+    this.reserved = 0;
+    const start = slot.start;
+    this.used = start + n;
+    return { timestamps: slot.timestamps.subarray(start, start + n), values: slot.values.subarray(start, start + n) };
+  }
+}
