@@ -343,7 +343,9 @@ export class Compactor {
         }
         continue;
       }
-      if (plan.overlapping && !this.vertical) {
+      // Blocks cut from a receiver's out-of-order head overlap its in-order blocks by design
+      // and hold no replica copies: merging them needs no opt-in (Thanos halts here instead).
+      if (plan.overlapping && !this.vertical && !plan.blocks.some(isOutOfOrderBlock)) {
         throw new HaltError(
           `pre compaction overlap check: blocks ${plan.blocks.map((b) => `${b.ulid} [${b.minTime}, ${b.maxTime})`).join(', ')} overlap; enable --compact.enable-vertical-compaction or set --deduplication.replica-label`,
         );
@@ -567,4 +569,9 @@ export function simulatePlans(
     current = current.filter((m) => !plan.blocks.includes(m)).concat(merged);
   }
   return { compactions, blocks };
+}
+
+/** Whether a block was written from out-of-order samples (Prometheus's `from-out-of-order` hint). */
+function isOutOfOrderBlock(meta: BlockMeta): boolean {
+  return meta.compaction.hints?.includes('from-out-of-order') ?? false;
 }

@@ -97,4 +97,34 @@ describe('vertical compaction with replica deduplication', () => {
     const total = live.reduce((n, m) => n + (m.stats.numSamples ?? 0), 0);
     expect(total).toBe(480 + 1);
   });
+
+  it('merges a receiver out-of-order block into the blocks it overlaps without the vertical flag', async () => {
+    tb = testBucket();
+    const inOrder = replicaSeries('m', [[30 * 60_000, 40 * 60_000]], 0);
+    const late = replicaSeries('m', [], 0);
+    // The out-of-order block holds the ten minutes the in-order block is missing.
+    const missing = late.timestamps.map((t, i) => [t, i] as const).filter(([t]) => !inOrder.timestamps.includes(t));
+    late.timestamps = missing.map(([t]) => t);
+    late.values = missing.map(([, i]) => late.values[i]);
+    const range = { mint: T0, maxt: T0 + 2 * HOUR };
+    await uploadSamplesBlock(tb, [inOrder], { receive: 'r1' }, range);
+    await uploadSamplesBlock(tb, [late], { receive: 'r1' }, { ...range, hints: ['from-out-of-order'] });
+    const r = await testCompactor(tb, { downsampling: false }).runIteration();
+    expect(r.compactions).toBe(1);
+    const live = await liveBlocks(tb);
+    expect(live).toHaveLength(1);
+    const ts = parseDump(await dumpLive(tb)).get('{__name__="m", instance="x"}')!;
+    expect(ts).toHaveLength(480);
+    expect(maxGap(ts)).toBe(STEP);
+  });
+
+  it('still halts on overlapping blocks that are not from out-of-order ingestion', async () => {
+    tb = testBucket();
+    const range = { mint: T0, maxt: T0 + 2 * HOUR };
+    await uploadSamplesBlock(tb, [replicaSeries('m', [], 0)], { receive: 'r1' }, range);
+    await uploadSamplesBlock(tb, [replicaSeries('m', [], 3)], { receive: 'r1' }, range);
+    const r = await testCompactor(tb, { downsampling: false, haltOnError: true }).runIteration();
+    expect(r.halted).toMatch(/overlap; enable --compact.enable-vertical-compaction/);
+    expect(r.compactions).toBe(0);
+  });
 });

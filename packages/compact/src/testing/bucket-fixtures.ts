@@ -73,7 +73,7 @@ export async function uploadSamplesBlock(
   tb: TestBucket,
   series: readonly TestSeries[],
   labels: Record<string, string>,
-  range?: { mint: number; maxt: number },
+  options?: { mint?: number; maxt?: number; hints?: string[] },
 ): Promise<BlockMeta> {
   const sorted = series
     .map((s) => ({ labels: labelsFromRecord(s.labels), timestamps: s.timestamps, values: Float64Array.from(s.values) }))
@@ -83,7 +83,7 @@ export async function uploadSamplesBlock(
       return x < y ? -1 : x > y ? 1 : 0;
     });
   const out = join(tb.scratch, 'built');
-  const meta = await writeBlockFromSamples(out, sorted, { ...range, fsync: false });
+  const meta = await writeBlockFromSamples(out, sorted, { ...options, fsync: false });
   return uploadWithLabels(tb, join(out, meta.ulid), labels);
 }
 
