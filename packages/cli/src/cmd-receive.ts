@@ -82,7 +82,7 @@ export const receiveCommand: Command = {
       help:
         '[EXPERIMENTAL] Configures the allowed time window for ingestion of out-of-order samples. Disabled (0s) by default. ' +
         'Out-of-order samples are logged to wbl/ and compacted into their own blocks (hint from-out-of-order), which overlap ' +
-        'in-order blocks: if you use the compactor, enable --compact.enable-vertical-compaction there.',
+        'in-order blocks; our compactor merges those without --compact.enable-vertical-compaction (a Thanos compactor needs it).',
       default: '0s',
     },
     {
