@@ -8,14 +8,14 @@ import {
   mergeSeriesSets,
   newMatcher,
   writeBlock,
-  writeBlockMeta,
+  chunkNumSamples,
   type BlockMeta,
   type BlockSeries,
+  type Chunk,
   type Series,
   type ThanosMeta,
   type TimedChunk,
 } from '@thanos-ts/tsdb';
-import { join } from 'node:path';
 import { AggrChunkError, EncAggr, aggrChunkNumSamples } from '@thanos-ts/storepb';
 import { RESOLUTION_RAW, downsampleAggrSeries, downsampleRawSeries } from './downsample';
 import { mergeSeriesChunks, type DedupFunc } from './series-merge';
@@ -39,33 +39,9 @@ export async function openBlocks(dirs: readonly string[]): Promise<Block[]> {
   return blocks;
 }
 
-function chunkSamples(c: TimedChunk): number {
-  return c.chunk.encoding === EncAggr ? aggrChunkNumSamples(c.chunk.data) : (c.chunk.data[0] << 8) | c.chunk.data[1];
-}
-
-/**
- * Writes the series. `writeBlock` counts samples from each chunk's 2-byte header, which
- * AggrChunks do not have; Thanos counts the samples of their count sub-chunk, so for
- * aggregated blocks the count is redone while streaming and meta.json rewritten.
- */
-async function writeSeries(
-  outDir: string,
-  series: AsyncIterable<BlockSeries>,
-  options: Parameters<typeof writeBlock>[2],
-  aggregated: boolean,
-): Promise<BlockMeta> {
-  if (!aggregated) return writeBlock(outDir, series, options);
-  let numSamples = 0;
-  const counted = async function* () {
-    for await (const s of series) {
-      for (const c of s.chunks) numSamples += chunkSamples(c);
-      yield s;
-    }
-  };
-  const meta = await writeBlock(outDir, counted(), options);
-  const fixed = { ...meta, stats: { ...meta.stats, numSamples } };
-  writeBlockMeta(join(outDir, meta.ulid), fixed);
-  return fixed;
+/** Samples of a raw chunk (its header) or of an AggrChunk (its count sub-chunk, as Thanos counts them). */
+function chunkSamples(chunk: Chunk): number {
+  return chunk.encoding === EncAggr ? aggrChunkNumSamples(chunk.data) : chunkNumSamples(chunk);
 }
 
 export interface CompactOptions {
@@ -101,21 +77,17 @@ export async function compactBlocks(
     downsample: { resolution: options.resolution },
     source: 'compactor',
   };
-  return writeSeries(
-    outDir,
-    merged(),
-    {
-      mint,
-      maxt,
-      ulid: options.ulid,
-      fsync: options.fsync,
-      level: Math.max(...metas.map((m) => m.compaction.level)) + 1,
-      sources,
-      parents: metas.map((m) => ({ ulid: m.ulid, minTime: m.minTime, maxTime: m.maxTime })),
-      thanos,
-    },
-    options.resolution !== RESOLUTION_RAW,
-  );
+  return writeBlock(outDir, merged(), {
+    mint,
+    maxt,
+    ulid: options.ulid,
+    fsync: options.fsync,
+    level: Math.max(...metas.map((m) => m.compaction.level)) + 1,
+    sources,
+    parents: metas.map((m) => ({ ulid: m.ulid, minTime: m.minTime, maxTime: m.maxTime })),
+    thanos,
+    countSamples: chunkSamples,
+  });
 }
 
 export class DownsampleError extends Error {
@@ -174,20 +146,16 @@ export async function downsampleBlock(
     downsample: { resolution },
     source: 'compactor',
   };
-  const meta = await writeSeries(
-    outDir,
-    series(),
-    {
-      mint: src.minTime,
-      maxt: src.maxTime,
-      ulid: options.ulid,
-      fsync: options.fsync,
-      level: src.compaction.level,
-      sources: src.compaction.sources,
-      ...(src.compaction.parents && { parents: src.compaction.parents }),
-      thanos,
-    },
-    true,
-  );
+  const meta = await writeBlock(outDir, series(), {
+    mint: src.minTime,
+    maxt: src.maxTime,
+    ulid: options.ulid,
+    fsync: options.fsync,
+    level: src.compaction.level,
+    sources: src.compaction.sources,
+    ...(src.compaction.parents && { parents: src.compaction.parents }),
+    thanos,
+    countSamples: chunkSamples,
+  });
   return { meta, skippedSeries };
 }

@@ -1,6 +1,6 @@
 import { fsyncSync, mkdirSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chunkNumSamples } from '../chunkenc';
+import { chunkNumSamples, type Chunk } from '../chunkenc';
 import { ChunkSegmentWriter } from '../chunks';
 import { IndexWriter, collectSymbols, type ChunkMeta } from '../index/index';
 import { compareLabels, compareStrings, labelsToString, type Labels } from '../labels';
@@ -44,6 +44,11 @@ export interface WriteBlockOptions {
    * every head series, including series without samples in the block's range.
    */
   extraSymbols?: Iterable<string>;
+  /**
+   * Samples in a chunk, for meta.json's `stats.numSamples`; by default the 2-byte header of
+   * Prometheus chunks. Chunks without that header (Thanos's AggrChunks) need their own count.
+   */
+  countSamples?: (chunk: Chunk) => number;
 }
 
 export class BlockWriteError extends Error {
@@ -92,6 +97,7 @@ export async function writeBlock(
   try {
     const chunkWriter = new ChunkSegmentWriter(join(tmp, CHUNKS_DIRNAME), { fsync, segmentSize: options.segmentSize });
     const pending: PendingSeries[] = [];
+    const countSamples = options.countSamples ?? chunkNumSamples;
     let numSamples = 0;
     let numChunks = 0;
     let last: Labels | undefined;
@@ -109,7 +115,7 @@ export async function writeBlock(
         for (let i = 0; i < refs.length; i++) {
           const c = s.chunks[i];
           metas[i] = { ref: refs[i], mint: c.minTime, maxt: c.maxTime };
-          numSamples += chunkNumSamples(c.chunk);
+          numSamples += countSamples(c.chunk);
         }
         numChunks += refs.length;
         pending.push({ labels: s.labels, metas });
