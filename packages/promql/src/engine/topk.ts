@@ -5,6 +5,7 @@
 
 import { groupingKey, toInt64 } from './aggregations';
 import type { StepGrid, StepSampleBudget } from './series-aggregation';
+import { StepColumns } from './step-columns';
 import { PointBuffer, type EvalSeries } from './types';
 
 type Less = (a: number, b: number) => boolean;
@@ -118,7 +119,7 @@ export function topBottomRange(
   const heapLen = new Int32Array(numGroups);
   const seenAtStep = new Int32Array(numGroups).fill(-1);
   const stepGroups = new Int32Array(numGroups);
-  const cursor = new Int32Array(n);
+  const columns = new StepColumns(input, grid);
   const colSeries = new Int32Array(n);
   const colValues = new Float64Array(n);
   const outIndex = new Int32Array(n).fill(-1);
@@ -127,17 +128,7 @@ export function topBottomRange(
   for (let step = 0; step < grid.steps; step++) {
     checkCancelled();
     const ts = grid.start + step * grid.interval;
-    let count = 0;
-    for (let si = 0; si < n; si++) {
-      const p = input[si].points;
-      const c = cursor[si];
-      if (c < p.n && p.t[c] === ts) {
-        colSeries[count] = si;
-        colValues[count] = p.v[c];
-        count++;
-        cursor[si] = c + 1;
-      }
-    }
+    const count = columns.at(step, colSeries, colValues);
     budget.inputs(count);
     const k = toInt64(params[step]);
     if (k < 1) {
