@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         `  replay: ${out.cpuSeconds.toFixed(3)} CPU-s, ${Math.round(out.samples / out.cpuSeconds)} samples per CPU-s`,
       );
     }
-    console.log(`  samples per CPU-s (min / median / max): ${formatStats(summarize(rates))}`);
+    if (rates.length > 0) console.log(`  samples per CPU-s (min / median / max): ${formatStats(summarize(rates))}`);
     if (values['cpu-prof']) console.log(`  profiles kept in ${dir.path}/prof (not removed)`);
   } finally {
     if (!values['cpu-prof']) dir.cleanup();

@@ -46,10 +46,11 @@ export function forEachSeries(rec: Uint8Array, visit: SeriesVisitor): number {
     for (let i = 0; i < n; i++) {
       const nameStart = d.pos;
       const name = decodeString(d);
-      keyLen = appendKeyPart(d.bytes, nameStart, d.pos, keyLen);
+      keyLen = appendKeyPart(d.bytes, nameStart, d.pos, keyLen, name);
       const valueStart = d.pos;
-      labels[i] = { name, value: decodeString(d) };
-      keyLen = appendKeyPart(d.bytes, valueStart, d.pos, keyLen);
+      const value = decodeString(d);
+      labels[i] = { name, value };
+      keyLen = appendKeyPart(d.bytes, valueStart, d.pos, keyLen, value);
     }
     visit(ref, labels, keyScratch.subarray(0, keyLen));
     count++;
@@ -57,18 +58,31 @@ export function forEachSeries(rec: Uint8Array, visit: SeriesVisitor): number {
   return count;
 }
 
-/** Appends the string whose uvarint length prefix starts at `from` (ending at `to`) and a 0xff to the key. */
-function appendKeyPart(bytes: Uint8Array, from: number, to: number, keyLen: number): number {
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Appends the string whose uvarint length prefix starts at `from` (ending at `to`) and a 0xff to the key. A
+ * string with non-ASCII bytes goes in as the UTF-8 encoding of `decoded`, its decoding: the same bytes when
+ * they are valid UTF-8, and otherwise the key `labelsKey` makes of the decoded labels (which ingest looks up).
+ */
+function appendKeyPart(bytes: Uint8Array, from: number, to: number, keyLen: number, decoded: string): number {
   let p = from;
   while (bytes[p] >= 0x80) p++;
   p++;
-  const need = keyLen + (to - p) + 1;
+  const need = keyLen + Math.max(to - p, 3 * decoded.length) + 1;
   if (need > keyScratch.length) {
     const next = new Uint8Array(Math.max(need, keyScratch.length * 2));
     next.set(keyScratch.subarray(0, keyLen));
     keyScratch = next;
   }
-  for (; p < to; p++) keyScratch[keyLen++] = bytes[p];
+  const start = keyLen;
+  let bits = 0;
+  for (; p < to; p++) {
+    const b = bytes[p];
+    bits |= b;
+    keyScratch[keyLen++] = b;
+  }
+  if (bits >= 0x80) keyLen = start + utf8Encoder.encodeInto(decoded, keyScratch.subarray(start)).written;
   keyScratch[keyLen++] = 0xff;
   return keyLen;
 }

@@ -152,4 +152,39 @@ describe('malformed records', () => {
     expect(n).toBe(3);
     expect(got).toEqual(series.map((s) => ({ ref: s.ref, labels: s.labels, key: hex(labelsKey(s.labels)) })));
   });
+
+  it('round-trips a Samples record larger than the encoder scratch, small and huge deltas mixed', () => {
+    const b = new SampleBatch();
+    const want: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const ref = i % 7 === 0 ? 2 ** 45 + i : 1000 + ((i * 7919) % 3000);
+      const t = i % 5 === 0 ? -(2 ** 50) + i : 1_700_000_000_000 + ((i * 104729) % 900_000) - 450_000;
+      b.pushBits(ref, t, (i * 2654435761) >>> 0, i);
+      want.push(`${ref} ${t} ${b.valueHi(i)} ${i}`);
+    }
+    const got = decodeSamples(encodeSamples(new EncodingBuffer(), b));
+    expect(
+      Array.from(
+        { length: got.length },
+        (_, i) => `${got.refs[i]} ${got.timestamps[i]} ${got.valueHi(i)} ${got.valueLo(i)}`,
+      ),
+    ).toEqual(want);
+  });
+
+  it('forEachSeries keys a label with invalid UTF-8 as labelsKey keys its decoded labels', () => {
+    const e = new EncodingBuffer();
+    e.putByte(RecordType.Series);
+    e.putBE64(3);
+    e.putUvarint(1);
+    e.putUvarint(1);
+    e.putBytes(new Uint8Array([0x61]));
+    e.putUvarint(3);
+    e.putBytes(new Uint8Array([0x61, 0xff, 0x62]));
+    const keys: string[] = [];
+    forEachSeries(e.bytes, (ref, labels, key) => {
+      expect(labels).toEqual([{ name: 'a', value: 'a\uFFFDb' }]);
+      keys.push(hex(key));
+    });
+    expect(keys).toEqual([hex(labelsKey([{ name: 'a', value: 'a\uFFFDb' }]))]);
+  });
 });
