@@ -2,7 +2,9 @@
 // every receiver process (CPU from /proc, so the load generator's own work is not counted).
 // npx vite-node bench/receive-ring/ring-bench.ts -- [--series 60000] [--samples 10] [--per-request 1000]
 //   [--connections 1] [--reps 3] [--setups single,rf1,rf3] [--idle-seconds 5] [--cpu-prof DIR]
-//   [--grpc-compression none|snappy] [--warmup-series 20000]
+//   [--warmup-series 20000] [--baseline DIR]
+// --baseline DIR: a copy of the source tree with other code (e.g. the previous version of the
+// router); every setup then also runs on its CLI, alternating, and the rows say which ran.
 // Setups alternate within each repetition, so that a change in the machine's load hits all of them.
 // The CLI is bundled once into a private file, so concurrent builds by others do not change it mid-run.
 import { build } from 'esbuild';
@@ -33,7 +35,7 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '0' },
     'warmup-series': { type: 'string', default: '0' },
     'cpu-prof': { type: 'string' },
-    'grpc-compression': { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 
@@ -55,11 +57,12 @@ interface Member {
   url: string;
 }
 
-async function bundleCli(): Promise<string> {
+/** Bundles the CLI of the source tree at `root` (workspace packages taken from there too). */
+async function bundleCli(root: string, name: string): Promise<string> {
   // inside the repository, so that third-party packages resolve from its node_modules
-  const outfile = join(repoRoot, 'bench', 'receive-ring', `.ring-cli-${process.pid}.mjs`);
+  const outfile = join(repoRoot, 'bench', 'receive-ring', `.ring-cli-${name}-${process.pid}.mjs`);
   await build({
-    entryPoints: [join(repoRoot, 'packages', 'cli', 'src', 'main.ts')],
+    entryPoints: [join(root, 'packages', 'cli', 'src', 'main.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -70,9 +73,11 @@ async function bundleCli(): Promise<string> {
       {
         name: 'external-third-party',
         setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@thanos-ts/') ? undefined : { path: args.path, external: true },
-          );
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            const workspace = /^@thanos-ts\/([^/]+)$/.exec(args.path);
+            if (workspace) return { path: join(root, 'packages', workspace[1], 'src', 'index.ts') };
+            return { path: args.path, external: true };
+          });
         },
       },
     ],
@@ -85,13 +90,15 @@ async function bundleCli(): Promise<string> {
 
 async function startRing(cli: string, dir: string, setup: Setup): Promise<Member[]> {
   const { size, rf } = setup;
+  mkdirSync(dir, { recursive: true });
   const grpc = await Promise.all(Array.from({ length: size }, () => freePort()));
   const file = join(dir, 'hashrings.json');
   if (size > 1) writeFileSync(file, JSON.stringify([{ endpoints: grpc.map((p) => `127.0.0.1:${p}`) }]));
   const profDir = values['cpu-prof'];
   if (profDir) mkdirSync(join(profDir, setup.key), { recursive: true });
   const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, setup.key)}`] : [];
-  return Promise.all(
+  const started: RunningProcess[] = [];
+  const members = await Promise.allSettled(
     grpc.map(async (g, i) => {
       const rw = await freePort();
       const http = await freePort();
@@ -101,7 +108,6 @@ async function startRing(cli: string, dir: string, setup: Setup): Promise<Member
               `--receive.hashrings-file=${file}`,
               `--receive.local-endpoint=127.0.0.1:${g}`,
               `--receive.replication-factor=${rf}`,
-              ...(values['grpc-compression'] ? [`--receive.grpc-compression=${values['grpc-compression']}`] : []),
             ]
           : [];
       const proc = startProcess(process.execPath, [
@@ -116,10 +122,29 @@ async function startRing(cli: string, dir: string, setup: Setup): Promise<Member
         '--log.level=warn',
         ...ring,
       ]);
+      started.push(proc);
       await waitForHttpOk(`http://127.0.0.1:${http}/-/ready`, proc);
       return { proc, url: `http://127.0.0.1:${rw}/api/v1/receive` };
     }),
   );
+  const failed = members.find((m) => m.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw failed.reason;
+  }
+  return members.map((m) => (m as PromiseFulfilledResult<Member>).value);
+}
+
+/** Starts the ring, again on fresh ports when a port picked as free was taken meanwhile (shared machine). */
+async function startRingRetrying(cli: string, dir: string, setup: Setup): Promise<Member[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRing(cli, join(dir, `attempt-${attempt}`), setup);
+    } catch (err) {
+      if (attempt === 3 || !/EADDRINUSE/.test(String(err))) throw err;
+      console.error(`  ${setup.name}: a port was taken meanwhile; starting again`);
+    }
+  }
 }
 
 const cpuOf = (members: Member[]) => members.map((m) => processUsage(m.proc.pid).cpuSeconds);
@@ -141,7 +166,7 @@ function sendEvenly(members: Member[], plan: LoadPlan, tenant?: string) {
 
 async function measure(cli: string, setup: Setup, plan: LoadPlan): Promise<Measurement> {
   const dir = tempDir('ring-bench-');
-  const members = await startRing(cli, dir.path, setup);
+  const members = await startRingRetrying(cli, dir.path, setup);
   let window: { started: number; ended: number } | undefined;
   try {
     // the CPU an idle member burns (timers, watchers, keep-alives), over the members together
@@ -222,37 +247,45 @@ const setups = values.setups.split(',').map((k) => {
   if (!s) throw new Error(`unknown setup ${k} (expected ${SETUPS.map((x) => x.key).join(', ')})`);
   return s;
 });
-const cli = await bundleCli();
+const variants = [{ name: 'current', cli: await bundleCli(repoRoot, 'current') }];
+if (values.baseline) variants.push({ name: 'baseline', cli: await bundleCli(values.baseline, 'baseline') });
 try {
   console.log(`${plan.totalSamples} samples per run, ${plan.shards.length} senders`);
   console.log(
-    '| rep | setup | acknowledged | failed | wall s | receivers CPU s | idle CPU s/s | acknowledged samples / CPU s | stored samples / CPU s |',
+    '| rep | code | setup | acknowledged | failed | wall s | receivers CPU s | idle CPU s/s | acknowledged samples / CPU s | stored samples / CPU s |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  const stored = new Map<string, number[]>(setups.map((s) => [s.key, []]));
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const stored = new Map<string, number[]>();
   for (let rep = 1; rep <= Number(values.reps); rep++) {
     for (const setup of setups) {
-      const m = await measure(cli, setup, plan);
-      const perCpu = m.samples / m.cpu;
-      stored.get(setup.key)!.push(perCpu * setup.rf);
-      console.log(
-        `| ${rep} | ${setup.name} | ${m.samples} | ${m.failed} | ${m.wallSeconds.toFixed(1)} | ${m.cpu.toFixed(2)} | ${m.idleCpuPerSecond.toFixed(3)} | ${Math.round(perCpu)} | ${Math.round(perCpu * setup.rf)} |`,
-      );
+      for (const variant of variants) {
+        const m = await measure(variant.cli, setup, plan);
+        const perCpu = m.samples / m.cpu;
+        const key = `${variant.name} ${setup.key}`;
+        stored.set(key, [...(stored.get(key) ?? []), perCpu * setup.rf]);
+        console.log(
+          `| ${rep} | ${variant.name} | ${setup.name} | ${m.samples} | ${m.failed} | ${m.wallSeconds.toFixed(1)} | ${m.cpu.toFixed(2)} | ${m.idleCpuPerSecond.toFixed(3)} | ${Math.round(perCpu)} | ${Math.round(perCpu * setup.rf)} |`,
+        );
+      }
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const single = stored.get('single');
-  if (single?.length) {
+  for (const variant of variants) {
+    const single = stored.get(`${variant.name} single`);
+    if (!single) continue;
     for (const key of ['rf1', 'rf3']) {
-      const other = stored.get(key);
-      if (!other?.length) continue;
-      const perRep = other.map((v, i) => `${((single[i] / v - 1) * 100).toFixed(0)}%`).join(', ');
+      const other = stored.get(`${variant.name} ${key}`);
+      if (!other) continue;
+      const ratios = other.map((v, i) => single[i] / v - 1);
+      const perRep = ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ');
       console.log(
-        `routing + forwarding cost per stored sample, ${key}: median ${((median(single) / median(other) - 1) * 100).toFixed(0)}% (per rep: ${perRep})`,
+        `${variant.name}: routing + forwarding cost per stored sample, ${key}: median ${(median(ratios) * 100).toFixed(0)}% (per rep: ${perRep})`,
       );
     }
   }
 } finally {
-  rmSync(cli, { force: true });
-  rmSync(`${cli}.map`, { force: true });
+  for (const { cli } of variants) {
+    rmSync(cli, { force: true });
+    rmSync(`${cli}.map`, { force: true });
+  }
 }

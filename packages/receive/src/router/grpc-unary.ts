@@ -25,13 +25,6 @@ export interface UnaryStatus {
   details: string;
 }
 
-/** What the message body of a call is encoded with (`grpc-encoding`). */
-export interface MessageEncoding {
-  /** `grpc-encoding` header value. */
-  name: string;
-  encode(message: Buffer): Buffer;
-}
-
 const USER_AGENT = 'thanos-ts-receive grpc-unary/1';
 
 /** The gRPC status of an HTTP status that came without one (gRPC's HTTP-to-gRPC status mapping). */
@@ -78,16 +71,12 @@ function statusFrom(headers: http2.IncomingHttpHeaders): UnaryStatus | undefined
 /** One peer's connection; calls share it (one stream each) and a broken one is replaced on the next call. */
 export class UnaryClient {
   private session: http2.ClientHttp2Session | undefined;
-  private readonly authority: string;
   private closed = false;
 
   constructor(
     /** `host:port` of the gRPC server. */
     readonly address: string,
-    private readonly encoding?: MessageEncoding,
-  ) {
-    this.authority = address;
-  }
+  ) {}
 
   /**
    * Sends `message` to `path` and resolves with the call's status (OK included); the response
@@ -99,16 +88,10 @@ export class UnaryClient {
         resolve({ code: GrpcStatus.UNAVAILABLE, details: 'client closed' });
         return;
       }
-      let body = message;
-      let compressed = 0;
-      if (this.encoding && message.length > 0) {
-        body = this.encoding.encode(message);
-        compressed = 1;
-      }
       const headers: http2.OutgoingHttpHeaders = {
         [HTTP2_HEADER_METHOD]: 'POST',
         [HTTP2_HEADER_SCHEME]: 'http',
-        [HTTP2_HEADER_AUTHORITY]: this.authority,
+        [HTTP2_HEADER_AUTHORITY]: this.address,
         [HTTP2_HEADER_PATH]: path,
         [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
         [HTTP2_HEADER_TE]: 'trailers',
@@ -116,7 +99,6 @@ export class UnaryClient {
         'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
         'grpc-accept-encoding': 'identity',
       };
-      if (compressed) headers['grpc-encoding'] = this.encoding!.name;
 
       let settled = false;
       let stream: http2.ClientHttp2Stream | undefined;
@@ -167,11 +149,12 @@ export class UnaryClient {
           details: s.rstCode ? `stream reset with HTTP/2 code ${s.rstCode}` : 'connection closed before the call ended',
         });
       });
+      // the length prefix: not compressed (0), message length
       const prefix = Buffer.allocUnsafe(5);
-      prefix[0] = compressed;
-      prefix.writeUInt32BE(body.length, 1);
+      prefix[0] = 0;
+      prefix.writeUInt32BE(message.length, 1);
       stream.write(prefix);
-      stream.end(body);
+      stream.end(message);
     });
   }
 

@@ -1,7 +1,7 @@
 // gRPC client of a peer receiver's `thanos.WriteableStore/RemoteWrite` that sends an already
 // encoded WriteRequest (the router builds it from the received bytes; the spill stores it).
 import * as grpc from '@grpc/grpc-js';
-import { UnaryClient, type MessageEncoding } from './grpc-unary';
+import { UnaryClient } from './grpc-unary';
 import type { ReplicaFailure } from './quorum';
 
 const REMOTE_WRITE_PATH = '/thanos.WriteableStore/RemoteWrite';
@@ -39,19 +39,11 @@ export class PeerCallError extends Error {
   }
 }
 
-export interface PeerClientOptions {
-  /** How request messages are compressed (`--receive.grpc-compression`); none when unset. */
-  encoding?: MessageEncoding;
-}
-
 export class PeerClient {
   private readonly client: UnaryClient;
 
-  constructor(
-    readonly address: string,
-    options: PeerClientOptions = {},
-  ) {
-    this.client = new UnaryClient(address, options.encoding);
+  constructor(readonly address: string) {
+    this.client = new UnaryClient(address);
   }
 
   /** Sends one encoded `thanos.WriteRequest`; rejects with `PeerCallError`. */

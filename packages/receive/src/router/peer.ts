@@ -7,8 +7,6 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@thanos-ts/runtime';
 import type { RouterMetrics } from './metrics';
-import type { MessageEncoding } from './grpc-unary';
-import { ForwardBatcher } from './forward-batcher';
 import { PeerCallError, PeerClient } from './peer-client';
 import type { ReplicaFailure } from './quorum';
 import { PeerSpill } from './spill';
@@ -16,10 +14,6 @@ import { PeerSpill } from './spill';
 export const MIN_BACKOFF_MS = 100;
 /** Spilled writes are replayed several at a time, up to this many bytes per request. */
 const REPLAY_BATCH_BYTES = 1024 * 1024;
-/** Forwards running at once per peer; writes arriving beyond that are joined into the next call. */
-const MAX_FORWARDS_IN_FLIGHT = 2;
-/** Bound of one joined forward. */
-const MAX_FORWARD_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** The replica field of a request we encoded (it comes first; absent means 0). */
 function replicaOf(request: Uint8Array): number {
@@ -43,8 +37,6 @@ export interface PeerOptions {
   maxBackoffMs: number;
   logger: Logger;
   metrics: RouterMetrics;
-  /** How forwarded requests are compressed; none when unset. */
-  encoding?: MessageEncoding;
 }
 
 /** The directory name of a peer's spill: its address, made safe for a file name and reversible. */
@@ -55,7 +47,6 @@ export function spillDirName(address: string): string {
 export class Peer {
   readonly address: string;
   private readonly client: PeerClient;
-  private readonly batcher: ForwardBatcher<PeerCallError>;
   private readonly logger: Logger;
   private spill: PeerSpill | undefined;
   private backoffMs = 0;
@@ -71,14 +62,7 @@ export class Peer {
   constructor(private readonly options: PeerOptions) {
     this.address = options.address;
     this.logger = options.logger.with({ peer: options.address });
-    this.client = new PeerClient(options.address, { encoding: options.encoding });
-    this.batcher = new ForwardBatcher<PeerCallError>({
-      send: (request) => this.send(request),
-      maxInFlight: MAX_FORWARDS_IN_FLIGHT,
-      maxBatchBytes: MAX_FORWARD_BATCH_BYTES,
-      replicaOf,
-      affectsAll: (err) => err.retryable,
-    });
+    this.client = new PeerClient(options.address);
   }
 
   /** Opens the spill left by an earlier run and starts delivering it. */
@@ -116,7 +100,7 @@ export class Peer {
       };
     }
     const started = process.hrtime.bigint();
-    const err = await this.batcher.submit(request);
+    const err = await this.send(request);
     metrics.forwardDuration.observe({ peer: this.address }, Number(process.hrtime.bigint() - started) / 1e9);
     if (err === undefined) {
       metrics.forwardRequests.inc({ peer: this.address, result: 'success' });
@@ -126,8 +110,7 @@ export class Peer {
     if (err.retryable) {
       // A timeout leaves the peer up (it may even have stored the write): only an
       // unreachable or not-ready peer makes later writes queue behind the spill.
-      // (once: writes that were sent together, or queued, fail together)
-      if (err.code === grpc.status.UNAVAILABLE && !this.down) this.markDown(err);
+      if (err.code === grpc.status.UNAVAILABLE) this.markDown(err);
       this.keep(request);
     } else {
       metrics.forwardRequests.inc({ peer: this.address, result: 'error' });

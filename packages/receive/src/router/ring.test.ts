@@ -175,7 +175,7 @@ describe('receive ring', () => {
     await expect(inline.start()).rejects.toThrow(/--receive\.hashrings.*empty/);
   });
 
-  it('RF=1: concurrent writes forwarded together still get their own answers (one out of order: 409, the rest 200)', async () => {
+  it('RF=1: concurrent writes each get their own answer (one out of order: 409, the rest 200)', async () => {
     const dir = tempDir('ring-join-');
     cleanups.push(dir.cleanup);
     const file = join(dir.path, 'hashrings.json');
@@ -201,7 +201,7 @@ describe('receive ring', () => {
       });
     const requests = Array.from({ length: 12 }, (_, k) => k);
     for (const res of await Promise.all(requests.map((k) => post(k, 2000)))) expect(res.status).toBe(200);
-    // request 5 goes back in time; all are sent at once, so the forwards to the peer queue and are joined
+    // request 5 goes back in time; all are sent at once (peer.test.ts checks the joining of forwards itself)
     const statuses = (await Promise.all(requests.map((k) => post(k, k === 5 ? 1000 : 3000)))).map((r) => r.status);
     expect(statuses).toEqual(requests.map((k) => (k === 5 ? 409 : 200)));
     const held = new Set<string>();
