@@ -2,8 +2,9 @@
 // two typed arrays each. Typed arrays beyond a few dozen bytes keep their memory outside
 // the JS heap, which makes creating and collecting thousands of them per query costly.
 
-/** Samples per block (two Float64Arrays of this length, 512 KiB each). */
-const BLOCK_SAMPLES = 1 << 16;
+/** Samples of the first block; each further block doubles up to the largest (512 KiB per array). */
+const FIRST_BLOCK_SAMPLES = 1 << 10;
+const MAX_BLOCK_SAMPLES = 1 << 16;
 
 /** Where a reservation lives: the block arrays and the first index it may write. */
 export interface ArenaSlot {
@@ -29,7 +30,9 @@ export class SampleArena {
     const room = Math.max(n, 1);
     let slot = this.slot;
     if (slot === undefined || this.used + room > slot.timestamps.length) {
-      const timestamps = new Float64Array(Math.max(BLOCK_SAMPLES, room));
+      // Small requests stay small; large ones soon get large blocks.
+      const size = slot === undefined ? FIRST_BLOCK_SAMPLES : Math.min(2 * slot.timestamps.length, MAX_BLOCK_SAMPLES);
+      const timestamps = new Float64Array(Math.max(size, room));
       const values = new Float64Array(timestamps.length);
       slot = this.slot = { timestamps, values, words: new Uint32Array(values.buffer), start: 0 };
       this.used = 0;
