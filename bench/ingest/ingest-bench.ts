@@ -2,7 +2,7 @@
 // fresh data directories and fed the same pre-encoded remote_write load. Server CPU time and RSS come from /proc,
 // so the figures hold on a shared machine where wall time does not.
 //
-// node bench/remote-write/run-bundled.mjs bench/ingest/ingest-bench.ts [--reps 3] [--sizes 10000x20,100000x10]
+// node bench/run-bundled.mjs bench/ingest/ingest-bench.ts [--reps 3] [--sizes 10000x20,100000x10]
 //   [--per-request 2000] [--connections 4] [--only ours|prometheus] [--no-fsync] [--no-replay]
 import { parseArgs } from 'node:util';
 import { processUsage, tempDir } from '../../packages/testkit/src/index';

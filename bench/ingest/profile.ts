@@ -3,7 +3,7 @@
 // and charges it to an ingest stage. A frame that belongs to no stage (a shared helper, a node builtin) is charged
 // to the stage of its nearest caller that does, so e.g. `writeSync` counts as WAL work and `putVarint` as encoding.
 //
-// node bench/remote-write/run-bundled.mjs bench/ingest/profile.ts [--size 100000x10] [--per-request 2000] [--top 25]
+// node bench/run-bundled.mjs bench/ingest/profile.ts [--size 100000x10] [--per-request 2000] [--top 25]
 //   [--stage "HTTP/body + handler"] (also list that stage's top functions) [--save raw.cpuprofile]
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';

@@ -2,7 +2,7 @@
 // of a 2000-series slice per commit, snappy-compressed records), then replays it in fresh node processes (cold
 // code, as at a receiver's start) and reports the replay's own CPU time, without process startup.
 //
-// node bench/remote-write/run-bundled.mjs bench/ingest/replay-bench.ts [--size 10000x20] [--reps 5] [--cpu-prof]
+// node bench/run-bundled.mjs bench/ingest/replay-bench.ts [--size 10000x20] [--reps 5] [--cpu-prof]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // Engine-only driver for profiling: the benchmark's data in a MemorySeriesStore and its queries,
-// no Prometheus. Run: node bench/remote-write/run-bundled.mjs bench/promql/engine-profile.ts
+// no Prometheus. Run: node bench/run-bundled.mjs bench/promql/engine-profile.ts
 // (add --cpu-prof by running the bundle with node directly). BENCH_SERIES, BENCH_HOURS, BENCH_STEP,
 // BENCH_RUNS as in promql-bench.ts; BENCH_QUERY picks one query.
 import { Engine } from '../../packages/promql/src/index';

@@ -2,7 +2,7 @@
 // same queries over the same data, in the same run on the same machine. Prometheus reads 2 h blocks
 // written by our block writer (bench-blocks.ts); we read the same samples from exactly sized columns.
 //
-// Run (bundled like production code): node bench/remote-write/run-bundled.mjs bench/promql/promql-bench.ts
+// Run (bundled like production code): node bench/run-bundled.mjs bench/promql/promql-bench.ts
 // Size: BENCH_SERIES counter series `x` plus as many histogram bucket series `h_bucket` (10 buckets per
 // group), BENCH_HOURS of 15 s samples; queries span the whole data at BENCH_STEP seconds, BENCH_RUNS
 // times each after one warm-up. Prints a markdown table; results are kept in bench/README.md ("promql").

@@ -1,6 +1,6 @@
 // Profiles range queries end to end (querier -> StoreAPI -> receiver, one process) and
 // times the Series fan-out alone. Run bundled, as production runs:
-//   node bench/query/run-bundled.mjs bench/query/profile-query.ts [out.cpuprofile]
+//   node bench/run-bundled.mjs bench/query/profile-query.ts [out.cpuprofile]
 // Size: BENCH_SERIES (default 2000) counters plus as many bucket series, 2 h of 15 s samples;
 // BENCH_RUNS repetitions of each query (default 3). Only the query phase is profiled, and
 // only when an output file is given. Prints wall and CPU time (this process: querier and

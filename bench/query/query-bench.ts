@@ -1,6 +1,6 @@
 // Range-query benchmark: querier -> StoreAPI -> receiver (in-process) vs Prometheus 2.42
 // over the same data, in the same run. Run bundled, as production runs:
-//   node bench/query/run-bundled.mjs bench/query/query-bench.ts
+//   node bench/run-bundled.mjs bench/query/query-bench.ts
 // Size: BENCH_SERIES counter series plus as many histogram bucket series, BENCH_HOURS of
 // 15 s samples (defaults 2000 and 2: the receiver keeps everything in its head block).
 // BENCH_RECEIVER=process puts the receiver in a process of its own (as deployed) instead of

@@ -1,6 +1,6 @@
 // Three receivers in one process under load (rf 0: one receiver alone), for `node --cpu-prof`:
 // where does the ring spend CPU? The CPU figure covers the load only (plan encoding excluded).
-// node bench/receive-ring/build-profile.mjs [rf] [series]
+// BENCH_NODE_FLAGS=--cpu-prof node bench/run-bundled.mjs bench/receive-ring/profile-ring.ts [rf] [series]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

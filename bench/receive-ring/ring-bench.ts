@@ -7,7 +7,7 @@
 // router); every setup then also runs on its CLI, alternating, and the rows say which ran.
 // Setups alternate within each repetition, so that a change in the machine's load hits all of them.
 // The CLI is bundled once into a private file, so concurrent builds by others do not change it mid-run.
-import { build } from 'esbuild';
+import { bundle, REQUIRE_BANNER } from '../../scripts/bundle.mjs';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,34 +58,14 @@ interface Member {
 }
 
 /** Bundles the CLI of the source tree at `root` (workspace packages taken from there too). */
-async function bundleCli(root: string, name: string): Promise<string> {
-  // inside the repository, so that third-party packages resolve from its node_modules
-  const outfile = join(repoRoot, 'bench', 'receive-ring', `.ring-cli-${name}-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, 'packages', 'cli', 'src', 'main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'external-third-party',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => {
-            const workspace = /^@thanos-ts\/([^/]+)$/.exec(args.path);
-            if (workspace) return { path: join(root, 'packages', workspace[1], 'src', 'index.ts') };
-            return { path: args.path, external: true };
-          });
-        },
-      },
-    ],
-    banner: {
-      js: "import { createRequire as __thanosCreateRequire } from 'node:module'; const require = __thanosCreateRequire(import.meta.url);",
-    },
+function bundleCli(root: string, name: string): Promise<string> {
+  return bundle({
+    entry: join(root, 'packages', 'cli', 'src', 'main.ts'),
+    // inside the repository, so that third-party packages resolve from its node_modules
+    outfile: join(repoRoot, 'bench', 'receive-ring', `.ring-cli-${name}-${process.pid}.mjs`),
+    sourceRoot: root,
+    banner: REQUIRE_BANNER,
   });
-  return outfile;
 }
 
 async function startRing(cli: string, dir: string, setup: Setup): Promise<Member[]> {
