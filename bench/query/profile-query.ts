@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { Receiver, RECEIVER_DEFAULTS } from '../../packages/receive/src/index';
+import { loopbackReceiverConfig, Receiver } from '../../packages/receive/src/index';
 import { createLogger } from '../../packages/runtime/src/index';
 import { tempDir } from '../../packages/testkit/src/index';
 import { Querier } from '../../packages/query/src/index';
@@ -25,15 +25,7 @@ const shape = { series: SERIES, samples: SAMPLES, start: START };
 async function main(): Promise<void> {
   const dir = tempDir('query-profile-');
   const quiet = createLogger({ write: () => {} });
-  const receiver = new Receiver({
-    ...RECEIVER_DEFAULTS,
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
-    grpcAddress: '127.0.0.1:0',
-    tsdbPath: join(dir.path, 'receive'),
-    externalLabels: [{ name: 'replica', value: 'r0' }],
-    logger: quiet,
-  });
+  const receiver = new Receiver(loopbackReceiverConfig(join(dir.path, 'receive')));
   await receiver.start();
   await remoteWrite(receiver.remoteWritePort, dataSet(SERIES), shape);
   let last = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Receiver, RECEIVER_DEFAULTS } from '../../packages/receive/src/index';
+import { loopbackReceiverConfig, Receiver } from '../../packages/receive/src/index';
 import { createLogger } from '../../packages/runtime/src/index';
 import { processUsage, promtool, startPrometheus, tempDir } from '../../packages/testkit/src/index';
 import { Querier } from '../../packages/query/src/index';
@@ -34,15 +34,7 @@ interface BenchReceiver {
 }
 
 async function startReceiver(tsdbPath: string): Promise<BenchReceiver & { receiver: Receiver }> {
-  const receiver = new Receiver({
-    ...RECEIVER_DEFAULTS,
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
-    grpcAddress: '127.0.0.1:0',
-    tsdbPath,
-    externalLabels: [{ name: 'replica', value: 'r0' }],
-    logger: createLogger({ write: () => {} }),
-  });
+  const receiver = new Receiver(loopbackReceiverConfig(tsdbPath));
   await receiver.start();
   return {
     receiver,

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../packages/runtime/src/index';
-import { Receiver, RECEIVER_DEFAULTS } from '../../packages/receive/src/index';
+import { loopbackReceiverConfig, Receiver } from '../../packages/receive/src/index';
 import { planLoad, runLoad } from '../remote-write/loadgen';
 
 const rf = Number(process.argv[2] ?? '1');
@@ -23,19 +23,17 @@ const file = join(dir, 'hashrings.json');
 writeFileSync(file, JSON.stringify([{ endpoints: ports.map((p) => `127.0.0.1:${p}`) }]));
 const receivers = ports.map(
   (p) =>
-    new Receiver({
-      ...RECEIVER_DEFAULTS,
-      remoteWriteAddress: '127.0.0.1:0',
-      httpAddress: '127.0.0.1:0',
-      grpcAddress: `127.0.0.1:${p}`,
-      localEndpoint: `127.0.0.1:${p}`,
-      hashringsFile: rf === 0 ? undefined : file,
-      replicationFactor: Math.max(rf, 1),
-      tsdbPath: join(dir, String(p)),
-      externalLabels: [{ name: 'replica', value: String(p) }],
-      logger: createLogger({ level: 'warn' }),
-      flushOnShutdown: false,
-    }),
+    new Receiver(
+      loopbackReceiverConfig(join(dir, String(p)), {
+        grpcAddress: `127.0.0.1:${p}`,
+        localEndpoint: `127.0.0.1:${p}`,
+        hashringsFile: rf === 0 ? undefined : file,
+        replicationFactor: Math.max(rf, 1),
+        externalLabels: [{ name: 'replica', value: String(p) }],
+        logger: createLogger({ level: 'warn' }),
+        flushOnShutdown: false,
+      }),
+    ),
 );
 for (const r of receivers) await r.start();
 const plan = planLoad(

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Compactor } from '@thanos-ts/compact';
 import { FilesystemBucket, MetricsBucket } from '@thanos-ts/objstore';
 import { Querier } from '@thanos-ts/query';
-import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
+import { loopbackReceiverConfig, Receiver } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createHttpServer, createLogger, listen } from '@thanos-ts/runtime';
 import { STORE_DEFAULTS, StoreGateway } from '@thanos-ts/store';
@@ -184,19 +184,15 @@ describe('Grafana dashboards', () => {
 
     async function startReceiver(): Promise<void> {
       const registry = new Registry();
-      const receiver = new Receiver({
-        ...RECEIVER_DEFAULTS,
-        remoteWriteAddress: '127.0.0.1:0',
-        httpAddress: '127.0.0.1:0',
-        grpcAddress: '127.0.0.1:0',
-        tsdbPath: join(dir.path, 'receive'),
-        walFsync: true,
-        externalLabels: [{ name: 'replica', value: 'r0' }],
-        logger,
-        registry,
-        bucket: bucketOn(registry, 'receive'),
-        flushOnShutdown: false,
-      });
+      const receiver = new Receiver(
+        loopbackReceiverConfig(join(dir.path, 'receive'), {
+          walFsync: true,
+          logger,
+          registry,
+          bucket: bucketOn(registry, 'receive'),
+          flushOnShutdown: false,
+        }),
+      );
       await receiver.start();
       stops.push(() => receiver.stop());
       const body = compressSnappyBlock(

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBucket, FilesystemBucket, parseObjstoreConfig, type Bucket } from '@thanos-ts/objstore';
 import { Querier } from '@thanos-ts/query';
-import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
+import { loopbackReceiverConfig, Receiver } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { STORE_DEFAULTS, StoreGateway } from '@thanos-ts/store';
@@ -47,19 +47,16 @@ describe.each(buckets)('querier over a store gateway and a receiver, with %s', (
   it('answers a range query spanning blocks the receiver shipped and its head', async () => {
     const bucket = await makeBucket();
     const sub = join(dir.path, name.replace(/\W+/g, '-'));
-    const receiver = new Receiver({
-      ...RECEIVER_DEFAULTS,
-      remoteWriteAddress: '127.0.0.1:0',
-      httpAddress: '127.0.0.1:0',
-      grpcAddress: '127.0.0.1:0',
-      tsdbPath: join(sub, 'receive'),
-      externalLabels: [{ name: 'receive_replica', value: '0' }],
-      logger,
-      bucket: bucket(),
-      retentionMs: H,
-      maintenanceIntervalMs: 3_600_000,
-      flushOnShutdown: false,
-    });
+    const receiver = new Receiver(
+      loopbackReceiverConfig(join(sub, 'receive'), {
+        externalLabels: [{ name: 'receive_replica', value: '0' }],
+        logger,
+        bucket: bucket(),
+        retentionMs: H,
+        maintenanceIntervalMs: 3_600_000,
+        flushOnShutdown: false,
+      }),
+    );
     await receiver.start();
     stops.push(() => receiver.stop());
     for (let t = T0; t < T0 + 5 * H; t += 60_000) {

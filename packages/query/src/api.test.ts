@@ -1,5 +1,5 @@
 import { compressSnappyBlock, encodeWriteRequest, MetricType } from '@thanos-ts/remote-write';
-import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
+import { loopbackReceiverConfig, Receiver } from '@thanos-ts/receive';
 import { createLogger } from '@thanos-ts/runtime';
 import { tempDir } from '@thanos-ts/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,15 +41,7 @@ describe('querier HTTP API over a real receiver', () => {
     callApiJson(base, path, params, method);
 
   beforeAll(async () => {
-    receiver = new Receiver({
-      ...RECEIVER_DEFAULTS,
-      remoteWriteAddress: '127.0.0.1:0',
-      httpAddress: '127.0.0.1:0',
-      grpcAddress: '127.0.0.1:0',
-      tsdbPath: dir.path,
-      externalLabels: [{ name: 'replica', value: 'r0' }],
-      logger: quiet,
-    });
+    receiver = new Receiver(loopbackReceiverConfig(dir.path));
     await receiver.start();
     const res = await fetch(`http://127.0.0.1:${receiver.remoteWritePort}/api/v1/receive`, {
       method: 'POST',

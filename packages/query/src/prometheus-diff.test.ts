@@ -2,7 +2,7 @@
 // in our receiver (remote write), the same PromQL through both HTTP APIs.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Receiver, RECEIVER_DEFAULTS } from '@thanos-ts/receive';
+import { loopbackReceiverConfig, Receiver } from '@thanos-ts/receive';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
 import { createLogger } from '@thanos-ts/runtime';
 import { promtool, startPrometheus, tempDir, type PrometheusServer } from '@thanos-ts/testkit';
@@ -159,15 +159,7 @@ describe('query results equal Prometheus 2.42 on the same data', () => {
     expect(made.status, made.stderr).toBe(0);
     prometheus = await startPrometheus({ dir: join(dir.path, 'prom') });
 
-    receiver = new Receiver({
-      ...RECEIVER_DEFAULTS,
-      remoteWriteAddress: '127.0.0.1:0',
-      httpAddress: '127.0.0.1:0',
-      grpcAddress: '127.0.0.1:0',
-      tsdbPath: join(dir.path, 'receive'),
-      externalLabels: [{ name: 'replica', value: 'r0' }],
-      logger: quiet,
-    });
+    receiver = new Receiver(loopbackReceiverConfig(join(dir.path, 'receive')));
     await receiver.start();
     const body = compressSnappyBlock(
       encodeWriteRequest({

@@ -3,29 +3,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressSnappyBlock, encodeWriteRequest, type TimeSeriesInput } from '@thanos-ts/remote-write';
-import { createLogger } from '@thanos-ts/runtime';
 import { fixturesDir, tempDir } from '@thanos-ts/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLimitsConfig } from './limits';
-import { Receiver, RECEIVER_DEFAULTS } from './receiver';
+import { Receiver } from './receiver';
+import { loopbackReceiverConfig } from './testing/loopback';
 
 let receiver: Receiver;
 const dir = tempDir('receive-bad-');
 
 beforeAll(async () => {
-  receiver = new Receiver({
-    ...RECEIVER_DEFAULTS,
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
-    grpcAddress: '127.0.0.1:0',
-    tsdbPath: dir.path,
-    tooFarInFutureMs: 3600_000,
-    externalLabels: [{ name: 'replica', value: 'x' }],
-    limits: parseLimitsConfig(
-      'write:\n  tenants:\n    small:\n      request: { series_limit: 2, samples_limit: 3, size_bytes_limit: 200 }\n',
-    ),
-    logger: createLogger({ write: () => {} }),
-  });
+  receiver = new Receiver(
+    loopbackReceiverConfig(dir.path, {
+      tooFarInFutureMs: 3600_000,
+      externalLabels: [{ name: 'replica', value: 'x' }],
+      limits: parseLimitsConfig(
+        'write:\n  tenants:\n    small:\n      request: { series_limit: 2, samples_limit: 3, size_bytes_limit: 200 }\n',
+      ),
+    }),
+  );
   await receiver.start();
 });
 afterAll(async () => {

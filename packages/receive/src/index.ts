@@ -12,3 +12,4 @@ export type { WriteLimits, TenantLimits, RequestLimits } from './limits';
 export { labelSetProblem } from './ingest';
 export { BadReplicaError, httpStatusOf, replicationPlan, ReplicationTally, writeQuorum } from './router/index';
 export type { FailureKind, ReplicaFailure, ReplicationPlan } from './router/index';
+export { loopbackReceiverConfig } from './testing/loopback';

@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { downloadBlock, FilesystemBucket, listBlocks } from '@thanos-ts/objstore';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
-import { createLogger } from '@thanos-ts/runtime';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { promtool, tempDir } from '@thanos-ts/testkit';
 import { chunkIterator, formatGoFloat } from '@thanos-ts/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Receiver, RECEIVER_DEFAULTS } from './receiver';
+import { Receiver } from './receiver';
+import { loopbackReceiverConfig } from './testing/loopback';
 
 const M = 60_000;
 const H = 60 * M;
@@ -63,18 +63,13 @@ describe('Receiver with --tsdb.out-of-order.time-window=1h', () => {
   const bucket = new FilesystemBucket(bucketDir);
   let receiver: Receiver;
   beforeAll(async () => {
-    receiver = new Receiver({
-      ...RECEIVER_DEFAULTS,
-      remoteWriteAddress: '127.0.0.1:0',
-      httpAddress: '127.0.0.1:0',
-      grpcAddress: '127.0.0.1:0',
-      tsdbPath: join(dir.path, 'data'),
-      externalLabels: [{ name: 'replica', value: 'r0' }],
-      logger: createLogger({ write: () => {} }),
-      bucket,
-      maintenanceIntervalMs: 3_600_000,
-      outOfOrderTimeWindowMs: H,
-    });
+    receiver = new Receiver(
+      loopbackReceiverConfig(join(dir.path, 'data'), {
+        bucket,
+        maintenanceIntervalMs: 3_600_000,
+        outOfOrderTimeWindowMs: H,
+      }),
+    );
     await receiver.start();
   });
   afterAll(async () => {

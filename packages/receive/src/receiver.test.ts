@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWriteRequest, compressSnappyBlock } from '@thanos-ts/remote-write';
-import { createLogger } from '@thanos-ts/runtime';
 import { fixturesDir, promtool, tempDir } from '@thanos-ts/testkit';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Receiver, RECEIVER_DEFAULTS, type ReceiverConfig } from './receiver';
+import { Receiver } from './receiver';
+import { loopbackReceiverConfig } from './testing/loopback';
 
 const fixtureDir = join(fixturesDir, 'remote-write', 'main');
 
@@ -40,19 +40,6 @@ const THANOS_STATUS: Record<string, number> = {
   '21-bad-sample-order-within-series': 409,
 };
 
-function config(dir: string, overrides: Partial<ReceiverConfig> = {}): ReceiverConfig {
-  return {
-    ...RECEIVER_DEFAULTS,
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
-    grpcAddress: '127.0.0.1:0',
-    tsdbPath: dir,
-    externalLabels: [{ name: 'replica', value: 'r0' }],
-    logger: createLogger({ write: () => {} }),
-    ...overrides,
-  };
-}
-
 async function post(r: Receiver, body: Uint8Array, headers: Record<string, string> = {}) {
   const res = await fetch(`http://127.0.0.1:${r.remoteWritePort}/api/v1/receive`, {
     method: 'POST',
@@ -78,7 +65,7 @@ describe('Receiver (ingestor mode)', () => {
   const dir = tempDir('receive-');
   let receiver: Receiver;
   beforeAll(async () => {
-    receiver = new Receiver(config(dir.path));
+    receiver = new Receiver(loopbackReceiverConfig(dir.path));
     await receiver.start();
   });
   afterAll(async () => {
@@ -140,7 +127,7 @@ describe('Receiver split tenants', () => {
   const dir = tempDir('receive-split-');
   let receiver: Receiver;
   beforeAll(async () => {
-    receiver = new Receiver(config(dir.path, { splitTenantLabelName: 'receive_cluster' }));
+    receiver = new Receiver(loopbackReceiverConfig(dir.path, { splitTenantLabelName: 'receive_cluster' }));
     await receiver.start();
   });
   afterAll(async () => {

@@ -9,11 +9,11 @@ import {
   type Bucket,
 } from '@thanos-ts/objstore';
 import { compressSnappyBlock, encodeWriteRequest } from '@thanos-ts/remote-write';
-import { createLogger } from '@thanos-ts/runtime';
 import { formatGoFloat } from '@thanos-ts/tsdb';
 import { promtool, S3rverProcess, tempDir } from '@thanos-ts/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Receiver, RECEIVER_DEFAULTS } from './receiver';
+import { Receiver } from './receiver';
+import { loopbackReceiverConfig } from './testing/loopback';
 
 const H = 3600_000;
 const T0 = 1_600_000_000_000 - (1_600_000_000_000 % (2 * H));
@@ -23,18 +23,14 @@ afterEach(async () => {
 });
 
 async function startReceiver(dir: string, bucket: Bucket): Promise<Receiver> {
-  const r = new Receiver({
-    ...RECEIVER_DEFAULTS,
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
-    grpcAddress: '127.0.0.1:0',
-    tsdbPath: dir,
-    externalLabels: [{ name: 'receive_replica', value: '0' }],
-    logger: createLogger({ write: () => {} }),
-    bucket,
-    maintenanceIntervalMs: 3_600_000,
-    flushOnShutdown: false,
-  });
+  const r = new Receiver(
+    loopbackReceiverConfig(dir, {
+      externalLabels: [{ name: 'receive_replica', value: '0' }],
+      bucket,
+      maintenanceIntervalMs: 3_600_000,
+      flushOnShutdown: false,
+    }),
+  );
   await r.start();
   return r;
 }

@@ -7,7 +7,8 @@ import { createLogger } from '@thanos-ts/runtime';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { freePort } from '@thanos-ts/testkit';
 import { chunkIterator } from '@thanos-ts/tsdb';
-import { Receiver, RECEIVER_DEFAULTS, type ReceiverConfig } from '../../receiver';
+import { Receiver, type ReceiverConfig } from '../../receiver';
+import { loopbackReceiverConfig } from '../../testing/loopback';
 
 export interface RingMember {
   name: string;
@@ -17,13 +18,9 @@ export interface RingMember {
 }
 
 export function ringConfig(dataDir: string, grpcPort: number, overrides: Partial<ReceiverConfig>): ReceiverConfig {
-  return {
-    ...RECEIVER_DEFAULTS,
-    remoteWriteAddress: '127.0.0.1:0',
-    httpAddress: '127.0.0.1:0',
+  return loopbackReceiverConfig(dataDir, {
     grpcAddress: `127.0.0.1:${grpcPort}`,
     localEndpoint: `127.0.0.1:${grpcPort}`,
-    tsdbPath: dataDir,
     externalLabels: [{ name: 'receive_replica', value: String(grpcPort) }],
     logger: createLogger({ level: 'error' }),
     maintenanceIntervalMs: 3600_000,
@@ -31,7 +28,7 @@ export function ringConfig(dataDir: string, grpcPort: number, overrides: Partial
     forwardMaxBackoffMs: 200,
     hashringsRefreshIntervalMs: 200,
     ...overrides,
-  };
+  });
 }
 
 export async function freePorts(n: number): Promise<number[]> {
