@@ -279,6 +279,31 @@ describe('WriteableStore/RemoteWrite', () => {
     expect(res.status).toBe(200);
   });
 
+  it('a router-ingestor stores a replica forwarded to it without routing it again', async () => {
+    const dir = tempDir('ring-fwd-');
+    cleanups.push(dir.cleanup);
+    const file = join(dir.path, 'hashrings.json');
+    // The second endpoint never answers: a write routed to it again would fail or spill.
+    const [port, absent] = await freePorts(2);
+    writeHashrings(file, [port, absent]);
+    const r = await startMember(dir.path, port, { hashringsFile: file });
+    expect(r.mode).toBe('RouterIngestor');
+    const client = new StoreClient(`127.0.0.1:${port}`);
+    cleanups.push(() => client.close());
+    const timeseries = Array.from({ length: 20 }, (_, i) => ({
+      labels: [
+        { name: '__name__', value: 'ring_test' },
+        { name: 'series', value: `s${String(i).padStart(2, '0')}` },
+      ],
+      timestamps: Float64Array.of(1000),
+      values: Float64Array.of(i),
+      exemplars: [],
+      histograms: [],
+    }));
+    await client.remoteWrite({ timeseries, tenant: 'team-a', replica: 1, timeseriesTenantData: [] });
+    expect((await storeSamples(port)).get('team-a')?.size).toBe(20);
+  });
+
   it('a replica header above the replication factor is refused with 400 by a router-ingestor', async () => {
     const dir = tempDir('ring-rep-');
     cleanups.push(dir.cleanup);

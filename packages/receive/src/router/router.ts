@@ -157,7 +157,10 @@ export class WriteRouter {
 
   /**
    * `thanos.WriteableStore/RemoteWrite`: a request forwarded by a peer router (ours or
-   * Thanos's). An ingestor-only receiver stores it without looking at the hashring.
+   * Thanos's). A replica already chosen by the sender (replica > 0) is stored here without
+   * hashing again: Thanos re-routes it, which costs a second hash of every series and, while
+   * members disagree on the ring, can bounce a write between them or count one copy twice.
+   * An ingestor-only receiver stores everything it is sent.
    */
   async writeForwarded(req: ForwardedRequest): Promise<RouteOutcome> {
     let report: WriteReport | undefined;
@@ -168,7 +171,9 @@ export class WriteRouter {
         return { failure: { kind: 'other', status: 400, message: `tenant name not valid: ${JSON.stringify(tenant)}` } };
       }
       let outcome: RouteOutcome;
-      if (this.options.mode === 'IngestorOnly') {
+      const mode = this.options.mode;
+      const replicated = req.replica > 0 && req.replica <= this.options.replicationFactor;
+      if (mode === 'IngestorOnly' || (mode === 'RouterIngestor' && replicated)) {
         if (!this.options.local.ready()) return { failure: NOT_READY };
         const all = Array.from({ length: view.seriesCount }, (_, s) => s);
         outcome = { report: await this.options.local.write(view, new Map([[tenant, all]]), undefined) };
