@@ -2,7 +2,9 @@
 // for promtool (Prometheus's blocks) and remote write for our receiver.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { Querier } from '../../packages/query/src/index';
 import { compressSnappyBlock, encodeWriteRequest } from '../../packages/remote-write/src/index';
+import { createLogger } from '../../packages/runtime/src/index';
 
 export const INTERVAL = 15_000;
 const JOBS = 10;
@@ -109,3 +111,27 @@ export const QUERIES = [
   'histogram_quantile(0.9, sum by (le) (rate(h_bucket[5m])))',
   'topk(10, rate(x[5m]))',
 ];
+
+export interface QueryTiming {
+  fanOutMs: number;
+  decodeMs: number;
+  evalMs: number;
+  series: number;
+  samples: number;
+}
+
+/** A started querier over one store whose `lastTiming()` is where its latest query spent its time. */
+export async function startBenchQuerier(
+  storeGrpcPort: number,
+): Promise<{ querier: Querier; lastTiming: () => QueryTiming }> {
+  let last: QueryTiming = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };
+  const querier = new Querier({
+    httpAddress: '127.0.0.1:0',
+    endpoints: [`127.0.0.1:${storeGrpcPort}`],
+    replicaLabels: ['replica', 'tenant_id'],
+    logger: createLogger({ write: () => {} }),
+    onQueryTiming: (t) => (last = t),
+  });
+  await querier.start();
+  return { querier, lastTiming: () => last };
+}

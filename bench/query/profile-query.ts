@@ -9,11 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { loopbackReceiverConfig, Receiver } from '../../packages/receive/src/index';
-import { createLogger } from '../../packages/runtime/src/index';
 import { tempDir } from '../../packages/testkit/src/index';
-import { Querier } from '../../packages/query/src/index';
 import { LabelMatcherType, PartialResponseStrategy, StoreClient } from '../../packages/storepb/src/index';
-import { dataSet, INTERVAL, QUERIES, remoteWrite } from './bench-data';
+import { dataSet, INTERVAL, QUERIES, remoteWrite, startBenchQuerier } from './bench-data';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -24,19 +22,10 @@ const shape = { series: SERIES, samples: SAMPLES, start: START };
 
 async function main(): Promise<void> {
   const dir = tempDir('query-profile-');
-  const quiet = createLogger({ write: () => {} });
   const receiver = new Receiver(loopbackReceiverConfig(join(dir.path, 'receive')));
   await receiver.start();
   await remoteWrite(receiver.remoteWritePort, dataSet(SERIES), shape);
-  let last = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };
-  const querier = new Querier({
-    httpAddress: '127.0.0.1:0',
-    endpoints: [`127.0.0.1:${receiver.grpcPort}`],
-    replicaLabels: ['replica', 'tenant_id'],
-    logger: quiet,
-    onQueryTiming: (t) => (last = t),
-  });
-  await querier.start();
+  const { querier, lastTiming } = await startBenchQuerier(receiver.grpcPort);
   const client = new StoreClient(`127.0.0.1:${receiver.grpcPort}`);
   const seriesCall = async (name: string) => {
     const t0 = performance.now();
@@ -90,7 +79,7 @@ async function main(): Promise<void> {
         const cpu = cpuMs() - c0;
         cpuTotals.set(q, [...(cpuTotals.get(q) ?? []), cpu]);
         console.log(
-          `${q}: total ${ms.toFixed(0)} cpu ${cpu.toFixed(0)} fan-out ${last.fanOutMs.toFixed(0)} decode ${last.decodeMs.toFixed(0)} eval ${last.evalMs.toFixed(0)} (${text.length} bytes)`,
+          `${q}: total ${ms.toFixed(0)} cpu ${cpu.toFixed(0)} fan-out ${lastTiming().fanOutMs.toFixed(0)} decode ${lastTiming().decodeMs.toFixed(0)} eval ${lastTiming().evalMs.toFixed(0)} (${text.length} bytes)`,
         );
       }
     }

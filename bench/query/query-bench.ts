@@ -10,10 +10,16 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loopbackReceiverConfig, Receiver } from '../../packages/receive/src/index';
-import { createLogger } from '../../packages/runtime/src/index';
 import { processUsage, promtool, startPrometheus, tempDir } from '../../packages/testkit/src/index';
-import { Querier } from '../../packages/query/src/index';
-import { dataSet, INTERVAL, QUERIES, remoteWrite, writeOpenMetrics } from './bench-data';
+import {
+  dataSet,
+  INTERVAL,
+  QUERIES,
+  remoteWrite,
+  startBenchQuerier,
+  writeOpenMetrics,
+  type QueryTiming,
+} from './bench-data';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 2000);
 const HOURS = Number(process.env.BENCH_HOURS ?? 2);
@@ -78,7 +84,6 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const dir = tempDir('query-bench-');
-  const quiet = createLogger({ write: () => {} });
   const series = dataSet(SERIES);
   console.error(`data: ${series.length} series x ${SAMPLES} samples (${HOURS}h at 15s)`);
 
@@ -95,15 +100,7 @@ async function main(): Promise<void> {
     stops.push(() => receiver.stop());
     await remoteWrite(receiver.remoteWritePort, series, shape);
 
-    let last = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };
-    const querier = new Querier({
-      httpAddress: '127.0.0.1:0',
-      endpoints: [`127.0.0.1:${receiver.grpcPort}`],
-      replicaLabels: ['replica', 'tenant_id'],
-      logger: quiet,
-      onQueryTiming: (t) => (last = t),
-    });
-    await querier.start();
+    const { querier, lastTiming } = await startBenchQuerier(receiver.grpcPort);
     stops.push(() => querier.stop());
 
     const params = (q: string) =>
@@ -130,12 +127,12 @@ async function main(): Promise<void> {
       '|---|---|---|---|---|---|---|---|---|',
     ];
     for (const q of QUERIES) {
-      const ours: Array<typeof last & { ms: number; cpuMs: number }> = [];
+      const ours: Array<QueryTiming & { ms: number; cpuMs: number }> = [];
       const theirs: Array<{ ms: number; cpuMs: number }> = [];
       let n = 0;
       for (let r = 0; r < RUNS; r++) {
         const a = await timed(`http://127.0.0.1:${querier.httpPort}/api/v1/query_range?${params(q)}`, ourCpu);
-        ours.push({ ...last, ms: a.ms, cpuMs: a.cpuMs });
+        ours.push({ ...lastTiming(), ms: a.ms, cpuMs: a.cpuMs });
         n = a.n;
         theirs.push(await timed(`${prometheus.url}/api/v1/query_range?${params(q)}`, promCpu));
       }

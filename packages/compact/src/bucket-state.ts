@@ -1,10 +1,10 @@
 // One consistent look at the bucket: every block's meta and markers, partial uploads and
 // block directories whose meta.json is unreadable.
+import { mapLimit } from '@thanos-ts/runtime';
 import {
   DELETION_MARK_FILENAME,
   NO_COMPACT_MARK_FILENAME,
   listBlocks,
-  mapLimit,
   readDeletionMark,
   readNoCompactMark,
   type BlockMeta,

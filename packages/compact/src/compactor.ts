@@ -8,14 +8,13 @@ import {
   ObjstoreOperationError,
   deleteBlock,
   downloadBlock,
-  mapLimit,
   markForDeletion,
   markNoCompact,
   uploadBlock,
   type BlockMeta,
   type Bucket,
 } from '@thanos-ts/objstore';
-import type { Logger } from '@thanos-ts/runtime';
+import { mapLimit, type Logger } from '@thanos-ts/runtime';
 import { ulidTime } from '@thanos-ts/tsdb';
 import type { Registry } from 'prom-client';
 import { buildBucketView, type BucketView } from './bucket-view';

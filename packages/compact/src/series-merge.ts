@@ -5,6 +5,7 @@
 import { dedupSamples, type SampleSeries } from '@thanos-ts/storepb';
 import {
   EncXOR,
+  SAMPLES_PER_CHUNK,
   XorChunkEncoder,
   XorChunkIterator,
   chunksForBlock,
@@ -15,9 +16,6 @@ import { labelsToString } from '@thanos-ts/tsdb';
 
 /** `""`: identical timestamps collapsed (Prometheus' chained merge); `penalty`: replicas deduplicated as the querier does. */
 export type DedupFunc = '' | 'penalty';
-
-/** Prometheus' `seriesToChunkEncoderSplit`: merged samples are cut into chunks this long. */
-const SAMPLES_PER_MERGED_CHUNK = 120;
 
 /** Overlapping data that cannot be merged (non-float chunks), so the group cannot be compacted. */
 export class UnmergeableOverlapError extends Error {
@@ -60,7 +58,7 @@ function encodeMerged(src: Expanded, order: ArrayLike<number>, out: TimedChunk[]
   let enc: XorChunkEncoder | undefined;
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (enc === undefined || enc.numSamples === SAMPLES_PER_MERGED_CHUNK) {
+    if (enc === undefined || enc.numSamples === SAMPLES_PER_CHUNK) {
       if (enc) out.push({ minTime: enc.minTime, maxTime: enc.maxTime, chunk: enc.toChunk() });
       enc = new XorChunkEncoder();
     }

@@ -8,7 +8,7 @@ import type { BlockFile, BlockMeta } from './block-meta';
 import type { Bucket } from './bucket';
 import { isObjNotFoundErr } from './errors';
 import type { ObjstoreLogger } from './logger';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '@thanos-ts/runtime';
 import { DELETION_MARK_FILENAME } from './markers';
 
 export const CHUNKS_DIRNAME = 'chunks';

@@ -40,4 +40,3 @@ export {
   readNoCompactMark,
 } from './markers';
 export type { DeletionMark, MarkOptions, NoCompactMark, NoCompactReason } from './markers';
-export { mapLimit } from './map-limit';

@@ -6,3 +6,4 @@ export { runUntilSignal } from './lifecycle';
 export type { Stoppable } from './lifecycle';
 export { parseListenAddress } from './address';
 export { parseBytes, parseDuration } from './units';
+export { mapLimit } from './map-limit';

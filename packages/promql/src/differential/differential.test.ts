@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapLimit } from '@thanos-ts/runtime';
 import { promtool, startPrometheus, tempDir, type PrometheusServer } from '@thanos-ts/testkit';
 import { Engine } from '../engine/engine';
 import { exprType } from '../parser/ast';
@@ -60,20 +61,6 @@ async function runOurs(engine: Engine, store: MemorySeriesStore, spec: QuerySpec
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the input order in the output. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return out;
-}
-
 function describeSpec(spec: QuerySpec): string {
   return spec.kind === 'instant'
     ? `instant ${spec.query} @ ${spec.time}`
@@ -112,7 +99,7 @@ describe('differential: Engine vs Prometheus 2.42 on generated data', () => {
     const engine = new Engine({ lookbackDelta: 5 * MINUTE });
     const cases = generateQueries((T0 + 60 * MINUTE) / 1000);
     const specs = cases.flatMap((c) => evaluations(c.query).map((spec) => ({ spec, ordered: c.ordered })));
-    const outcomes = await mapConcurrently(specs, 4, async ({ spec, ordered }) => {
+    const outcomes = await mapLimit(specs, 4, async ({ spec, ordered }) => {
       const [theirs, ours] = await Promise.all([queryPrometheus(prometheus!.url, spec), runOurs(engine, store, spec)]);
       const diff = compareResults(ours, theirs.result, ordered && spec.kind === 'instant');
       return { diff: diff && `${describeSpec(spec)}: ${diff}`, error: ours.kind === 'error' };
