@@ -174,13 +174,11 @@ export class Receiver {
 
     if (this.mode !== 'RouterOnly') await this.tsdbs.tenant(this.config.defaultTenant);
     router.resumeSpills();
-    const source = createSourceStore({
-      componentType: 'receive',
-      sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
-    });
     this.grpcServer = createStoreServer({
-      store: source.store,
-      info: { info: async (ctx) => ({ ...(await source.info.info(ctx)), metricMetadata: {} }) },
+      ...createSourceStore({
+        componentType: 'receive',
+        sources: () => this.tsdbs.tenants().map(([t, db]) => new TenantStoreSource(db, this.tenantLabels(t))),
+      }),
       metadata: this.metadata,
     });
     serveRawRemoteWrite(this.grpcServer, (req) => this.writeForwarded(req));

@@ -6,7 +6,7 @@ import { GrpcStatus, StoreClientError } from './errors';
 import { StoreClient } from './client';
 import { createStoreServer, type StoreServer } from './server';
 
-const info: InfoResponse = { labelSets: [], componentType: 'receive', metricMetadata: {} };
+const info: InfoResponse = { labelSets: [], componentType: 'receive' };
 const METADATA: MetricMetadataMap = {
   http_requests_total: [{ type: 'counter', help: 'Requests served.', unit: '' }],
   temperature: [
@@ -60,6 +60,17 @@ describe('thanos.Metadata/MetricMetadata', () => {
       expect(seen.at(-1)).toEqual({ metric: 'temperature', limit: 5 });
     } finally {
       client.close();
+    }
+  });
+
+  it('advertises the Metadata service in Info only where it is served', async () => {
+    const [served, absent] = [new StoreClient(withMetadata.address), new StoreClient(without.address)];
+    try {
+      expect((await served.info()).metricMetadata).toEqual({});
+      expect((await absent.info()).metricMetadata).toBeUndefined();
+    } finally {
+      served.close();
+      absent.close();
     }
   });
 

@@ -235,7 +235,11 @@ export class StoreServer {
     // Every running call listens for shutdown; many concurrent calls are normal.
     setMaxListeners(0, stopping);
     const { info, store, writeable, metadata } = opts;
-    this.server.addService(infoService, { Info: unary(stopping, (_req: unknown, ctx) => info.info(ctx)) });
+    // A server with the Metadata service says so in Info, as queriers pick metadata sources by it.
+    const describe = metadata
+      ? async (ctx: CallContext) => ({ ...(await info.info(ctx)), metricMetadata: {} })
+      : (ctx: CallContext) => info.info(ctx);
+    this.server.addService(infoService, { Info: unary(stopping, (_req: unknown, ctx) => describe(ctx)) });
     if (store) {
       this.server.addService(storeService, {
         Info: unary(stopping, async (_req: unknown, ctx) => legacyInfoFrom(await info.info(ctx))),
