@@ -8,10 +8,29 @@ import { HashringsFileWatcher, type HashringsFileWatcherOptions, type HashringsU
 
 const ring = (...endpoints: string[]) => JSON.stringify([{ hashring: 'main', endpoints }]);
 const addresses = (u: HashringsUpdate) => u.hashring.endpoints.map((e) => e.address);
-/** Timers and file watches alive once closed handles have gone (a few event-loop turns, no timers involved). */
-async function watchResources(): Promise<number> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'FSEventWrap').length;
+/**
+ * The watcher's own live resources: file watches (nothing else in this file opens one) and the
+ * intervals it started and has not cleared. Counting every process-wide `Timeout` instead was
+ * flaky, since vitest and earlier tests own timers that come and go.
+ */
+function trackWatchResources(): () => Promise<number> {
+  const live = new Set<unknown>();
+  const realSetInterval = globalThis.setInterval;
+  const realClearInterval = globalThis.clearInterval;
+  vi.spyOn(globalThis, 'setInterval').mockImplementation(((...args: Parameters<typeof setInterval>) => {
+    const timer = realSetInterval(...args);
+    live.add(timer);
+    return timer;
+  }) as typeof setInterval);
+  vi.spyOn(globalThis, 'clearInterval').mockImplementation((timer) => {
+    live.delete(timer);
+    realClearInterval(timer);
+  });
+  return async () => {
+    // Closed watches leave the active list a few event-loop turns later.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    return live.size + process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length;
+  };
 }
 
 describe('HashringsFileWatcher', () => {
@@ -20,7 +39,10 @@ describe('HashringsFileWatcher', () => {
   beforeAll(async () => {
     hasher = await createSeriesHasher();
   });
-  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+  afterEach(() => {
+    cleanups.splice(0).forEach((c) => c());
+    vi.restoreAllMocks();
+  });
 
   /** A watcher over a fresh file, recording its callbacks. */
   async function setup(initial: string, options: Partial<HashringsFileWatcherOptions> = {}) {
@@ -124,6 +146,7 @@ describe('HashringsFileWatcher', () => {
   });
 
   it('refuses to start on a bad or missing file, leaving nothing running', async () => {
+    const watchResources = trackWatchResources();
     const before = await watchResources();
     await expect(setup('[]')).rejects.toThrow(/configuration file is empty/);
     const dir = tempDir('hashrings-');
@@ -140,6 +163,7 @@ describe('HashringsFileWatcher', () => {
   });
 
   it('releases its timer and file watch on close and stops calling back', async () => {
+    const watchResources = trackWatchResources();
     const before = await watchResources();
     const { path, watcher, updates } = await setup(ring('a:1'));
     expect(await watchResources()).toBe(before + 2);
