@@ -5,10 +5,10 @@
 import { dedupSamples, type SampleSeries } from '@thanos-ts/storepb';
 import {
   EncXOR,
-  SAMPLES_PER_CHUNK,
-  XorChunkEncoder,
   XorChunkIterator,
+  XorChunkSequenceEncoder,
   chunksForBlock,
+  overlappingRuns,
   type Series,
   type TimedChunk,
 } from '@thanos-ts/tsdb';
@@ -55,16 +55,12 @@ function expand(chunks: readonly TimedChunk[]): Expanded {
 
 /** Encodes samples picked by `order` (indices into `src`) into ≤120-sample XOR chunks. */
 function encodeMerged(src: Expanded, order: ArrayLike<number>, out: TimedChunk[]): void {
-  let enc: XorChunkEncoder | undefined;
+  const encoder = new XorChunkSequenceEncoder(out);
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (enc === undefined || enc.numSamples === SAMPLES_PER_CHUNK) {
-      if (enc) out.push({ minTime: enc.minTime, maxTime: enc.maxTime, chunk: enc.toChunk() });
-      enc = new XorChunkEncoder();
-    }
-    enc.appendBits(src.timestamps[i], src.words[2 * i], src.words[2 * i + 1]);
+    encoder.append(src.timestamps[i], src.words[2 * i], src.words[2 * i + 1]);
   }
-  if (enc && enc.numSamples > 0) out.push({ minTime: enc.minTime, maxTime: enc.maxTime, chunk: enc.toChunk() });
+  encoder.finish();
 }
 
 /** Chained merge: all samples by time; of equal timestamps the one of the earliest source wins. */
@@ -134,13 +130,9 @@ export function mergeSeriesChunks(series: Series, mint: number, maxt: number, de
   chunks.sort((a, b) => a.minTime - b.minTime || a.maxTime - b.maxTime || a.part - b.part);
   const out: TimedChunk[] = [];
   let labels: string | undefined;
-  for (let i = 0; i < chunks.length;) {
-    let end = i + 1;
-    let runMax = chunks[i].maxTime;
-    while (end < chunks.length && chunks[end].minTime <= runMax) runMax = Math.max(runMax, chunks[end++].maxTime);
-    if (end === i + 1) out.push(chunks[i]);
-    else mergeRun(chunks.slice(i, end), dedup, (labels ??= labelsToString(series.labels)), out);
-    i = end;
+  for (const run of overlappingRuns(chunks)) {
+    if (run.length === 1) out.push(run[0]);
+    else mergeRun(run, dedup, (labels ??= labelsToString(series.labels)), out);
   }
   return out;
 }

@@ -4,6 +4,7 @@ export { writeBlockFromSamples } from './from-samples';
 export type { SampleSeries, WriteBlockFromSamplesOptions } from './from-samples';
 export { chunksForBlock, reencodeChunk } from './trim';
 export type { TimedChunk } from './trim';
+export { XorChunkSequenceEncoder, overlappingRuns } from './chunk-sequence';
 export { headBlockSeries, headSymbols, writeHeadBlock } from './head-series';
 export { Block } from './reader';
 export type { BlockSources } from './reader';

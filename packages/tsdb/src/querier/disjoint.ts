@@ -1,9 +1,8 @@
-import { SAMPLES_PER_CHUNK, XorChunkEncoder } from '../chunkenc';
+import { XorChunkSequenceEncoder, overlappingRuns } from '../block/chunk-sequence';
 import { reencodeChunk, type TimedChunk } from '../block/trim';
 import { Series, type SeriesPart } from './series';
 
-interface PartChunk {
-  chunk: TimedChunk;
+interface PartChunk extends TimedChunk {
   /** Index of the part holding the chunk: earlier parts win samples with equal timestamps. */
   part: number;
 }
@@ -19,43 +18,32 @@ interface PartChunk {
 export function disjointChunks(series: Series, mint: number, maxt: number): TimedChunk[] {
   const items: PartChunk[] = [];
   series.parts.forEach((p, part) => {
-    for (const chunk of p.chunks) if (chunk.maxTime >= mint && chunk.minTime <= maxt) items.push({ chunk, part });
+    for (const c of p.chunks) if (c.maxTime >= mint && c.minTime <= maxt) items.push({ ...c, part });
   });
-  if (series.parts.length > 1) items.sort((a, b) => a.chunk.minTime - b.chunk.minTime || a.part - b.part);
+  if (series.parts.length > 1) items.sort((a, b) => a.minTime - b.minTime || a.part - b.part);
   const out: TimedChunk[] = [];
-  for (let i = 0; i < items.length;) {
-    let end = items[i].chunk.maxTime;
-    let j = i + 1;
-    while (j < items.length && items[j].chunk.minTime <= end) end = Math.max(end, items[j++].chunk.maxTime);
-    if (j === i + 1) {
-      const { chunk, part } = items[i];
-      const deleted = series.parts[part].deleted;
-      const kept = deleted.length > 0 ? reencodeChunk(chunk.chunk, chunk.minTime, chunk.maxTime, deleted) : chunk;
-      if (kept) out.push(kept);
-    } else {
-      out.push(...mergeOverlapping(series, items.slice(i, j), mint, maxt));
+  for (const run of overlappingRuns(items)) {
+    if (run.length > 1) {
+      mergeOverlapping(series, run, mint, maxt, out);
+      continue;
     }
-    i = j;
+    const { minTime, maxTime, chunk, part } = run[0];
+    const deleted = series.parts[part].deleted;
+    const kept = deleted.length > 0 ? reencodeChunk(chunk, minTime, maxTime, deleted) : { minTime, maxTime, chunk };
+    if (kept) out.push(kept);
   }
   return out;
 }
 
-function mergeOverlapping(series: Series, group: PartChunk[], mint: number, maxt: number): TimedChunk[] {
-  const parts: SeriesPart[] = [...group]
+function mergeOverlapping(series: Series, run: PartChunk[], mint: number, maxt: number, out: TimedChunk[]): void {
+  const parts: SeriesPart[] = [...run]
     .sort((a, b) => a.part - b.part)
-    .map(({ chunk, part }) => ({ chunks: [chunk], deleted: series.parts[part].deleted }));
+    .map(({ minTime, maxTime, chunk, part }) => ({
+      chunks: [{ minTime, maxTime, chunk }],
+      deleted: series.parts[part].deleted,
+    }));
   const it = new Series(series.labels, parts, mint, maxt).iterator();
-  const out: TimedChunk[] = [];
-  let enc = new XorChunkEncoder();
-  const flush = () => {
-    if (enc.numSamples === 0) return;
-    out.push({ minTime: enc.minTime, maxTime: enc.maxTime, chunk: enc.toChunk() });
-    enc = new XorChunkEncoder();
-  };
-  while (it.next()) {
-    if (enc.numSamples === SAMPLES_PER_CHUNK) flush();
-    enc.appendBits(it.t, it.vHi, it.vLo);
-  }
-  flush();
-  return out;
+  const encoder = new XorChunkSequenceEncoder(out);
+  while (it.next()) encoder.append(it.t, it.vHi, it.vLo);
+  encoder.finish();
 }
