@@ -1,10 +1,12 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tsdb, type TsdbOptions } from '@thanos-ts/tsdb';
-import type { Logger } from '@thanos-ts/runtime';
+import { mapLimit, type Logger } from '@thanos-ts/runtime';
+import { isValidTenant } from './tenancy';
 
 /**
- * One TSDB per tenant under `<base>/<tenant>/`, opened on first write (WAL replay
- * included). Concurrent first writes of a tenant wait for the same open.
+ * One TSDB per tenant under `<base>/<tenant>/`: those on disk are opened at start, others on
+ * first write (WAL replay included). Concurrent first writes of a tenant wait for the same open.
  */
 export class MultiTsdb {
   private readonly open = new Map<string, Promise<Tsdb>>();
@@ -32,6 +34,20 @@ export class MultiTsdb {
       this.open.set(name, p);
     }
     return p;
+  }
+
+  /**
+   * Opens the TSDB of every tenant directory under the base path (as Thanos does at start), so
+   * that a tenant that sends nothing after a restart is still served, compacted and shipped.
+   * `skip` names directories that are not tenants.
+   */
+  async openExisting(skip: ReadonlySet<string>): Promise<void> {
+    const entries = await readdir(this.basePath, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    const names = entries.filter((e) => e.isDirectory() && !skip.has(e.name) && isValidTenant(e.name));
+    await mapLimit(names, 4, async (e) => this.tenant(e.name));
   }
 
   /** Tenants whose TSDB is open. */

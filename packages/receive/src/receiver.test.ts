@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWriteRequest, compressSnappyBlock } from '@thanos-ts/remote-write';
 import { fixturesDir, promtool, tempDir } from '@thanos-ts/testkit';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Receiver } from './receiver';
+import { spillRootOf } from './router/router';
 import { loopbackReceiverConfig } from './testing/loopback';
 
 const fixtureDir = join(fixturesDir, 'remote-write', 'main');
@@ -193,5 +194,39 @@ describe('Receiver split tenants', () => {
     );
     expect(res.status).toBe(400);
     expect(res.body).toContain('split-tenant label value ".." is not a valid tenant name');
+  });
+});
+
+describe('Receiver restarted on a data directory', () => {
+  it('opens every tenant found on disk, so one that sends nothing more is still served', async () => {
+    const dir = tempDir('receive-restart-');
+    try {
+      const first = new Receiver(loopbackReceiverConfig(dir.path));
+      await first.start();
+      const res = await post(first, request([{ labels: { __name__: 'up', job: 'b' }, samples: [[1000, 7]] }]), {
+        'THANOS-TENANT': 'team-b',
+      });
+      expect(res.status).toBe(200);
+      await first.stop();
+      mkdirSync(join(spillRootOf(dir.path), 'peer'), { recursive: true });
+
+      const second = new Receiver(loopbackReceiverConfig(dir.path));
+      await second.start();
+      const client = new StoreClient(`127.0.0.1:${second.grpcPort}`);
+      try {
+        expect(second.tsdbs.tenants().map(([t]) => t)).toEqual(['default-tenant', 'team-b']);
+        const got: string[] = [];
+        const matchers = [{ type: LabelMatcherType.EQ, name: 'tenant_id', value: 'team-b' }];
+        for await (const r of client.series({ minTime: 0, maxTime: 10_000, matchers })) {
+          if (r.type === 'series') got.push(r.series.labels.map((l) => `${l.name}=${l.value}`).join(','));
+        }
+        expect(got).toEqual(['__name__=up,job=b,replica=r0,tenant_id=team-b']);
+      } finally {
+        client.close();
+        await second.stop();
+      }
+    } finally {
+      dir.cleanup();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Bucket } from '@thanos-ts/objstore';
 import { Registry } from 'prom-client';
@@ -172,7 +173,10 @@ export class Receiver {
     this.httpPort = await listen(this.httpServer, this.config.httpAddress);
     log.info('HTTP server listening', { address: this.config.httpAddress, port: this.httpPort });
 
-    if (this.mode !== 'RouterOnly') await this.tsdbs.tenant(this.config.defaultTenant);
+    if (this.mode !== 'RouterOnly') {
+      await this.tsdbs.tenant(this.config.defaultTenant);
+      await this.tsdbs.openExisting(new Set([basename(spillRootOf(this.config.tsdbPath))]));
+    }
     router.resumeSpills();
     this.grpcServer = createStoreServer({
       ...createSourceStore({
