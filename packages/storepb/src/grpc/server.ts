@@ -16,6 +16,7 @@ import type {
   WriteRequest,
 } from '../types';
 import type { LegacyInfoResponse } from '../wire/messages';
+import { acceptSnappyRequests } from './compression';
 import { StoreApiError, toStatus } from './errors';
 import { infoService, metadataService, storeService, writeableStoreService } from './services';
 
@@ -72,6 +73,8 @@ const DEFAULT_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_send_message_length': -1,
   // Accept the keep-alive pings our own (and Go) clients send while a stream is idle.
   'grpc.keepalive_permit_without_calls': 1,
+  // Thanos receivers forward with snappy compression by default.
+  interceptors: [acceptSnappyRequests],
 };
 
 /** Old Thanos `StoreType` numbers by component name. */
