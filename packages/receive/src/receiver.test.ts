@@ -230,3 +230,35 @@ describe('Receiver restarted on a data directory', () => {
     }
   });
 });
+
+describe('Receiver maintenance', () => {
+  it('flushes the head of a tenant that wrote nothing for 1.5 block durations into blocks', async () => {
+    const dir = tempDir('receive-idle-');
+    let now = Date.now();
+    const receiver = new Receiver({ ...loopbackReceiverConfig(dir.path), clock: () => now });
+    await receiver.start();
+    try {
+      // old sample times alone (a sender catching up) do not make a tenant idle
+      const fourHoursAgo = Date.now() - 4 * 3600_000;
+      const samples: Array<[number, number]> = [0, 1, 2].map((i) => [fourHoursAgo + i * 60_000, i]);
+      const write = (tenant: string, s: Array<[number, number]>) =>
+        post(receiver, request([{ labels: { __name__: 'up' }, samples: s }]), { 'THANOS-TENANT': tenant });
+      expect((await write('gone', samples)).status).toBe(200);
+      await receiver.maintain();
+      const gone = await receiver.tsdbs.tenant('gone');
+      expect(gone.blocks()).toEqual([]);
+
+      now += 3 * 3600_000 + 1;
+      expect((await write('active', [[Date.now(), 1]])).status).toBe(200);
+      await receiver.maintain();
+      expect(gone.blocks().map((m) => m.stats.numSamples)).toEqual([3]);
+      expect(Number.isFinite(gone.head.minTime)).toBe(false);
+      const active = await receiver.tsdbs.tenant('active');
+      expect(active.blocks()).toEqual([]);
+      expect(active.head.numSeries).toBe(1);
+    } finally {
+      await receiver.stop();
+      dir.cleanup();
+    }
+  });
+});

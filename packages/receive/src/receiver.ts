@@ -74,6 +74,8 @@ export interface ReceiverConfig {
   maintenanceIntervalMs?: number;
   /** Persist and ship the whole head on shutdown, as Thanos does; default true. */
   flushOnShutdown?: boolean;
+  /** Wall clock (ms) that tells how long a tenant has not written; default `Date.now`. */
+  clock?: () => number;
   /** `--receive.hashrings-file`: watched and reloaded. */
   hashringsFile?: string;
   /** `--receive.hashrings`: inline JSON (used when no file is given). */
@@ -132,11 +134,17 @@ export class Receiver {
   private readonly shippers = new Map<Tsdb, Shipper>();
   private maintenanceTimer: NodeJS.Timeout | undefined;
   private maintenanceRun: Promise<void> | undefined;
+  /** When each tenant last wrote (or the receiver started): a tenant idle long enough has its head flushed. */
+  private readonly lastWriteAt = new Map<string, number>();
+  private readonly clock: () => number;
+  private readonly startedAt: number;
   remoteWritePort = 0;
   httpPort = 0;
   grpcPort = 0;
 
   constructor(readonly config: ReceiverConfig) {
+    this.clock = config.clock ?? Date.now;
+    this.startedAt = this.clock();
     this.registry = config.registry ?? new Registry();
     this.metrics = new ReceiveMetrics(this.registry);
     this.routerMetrics = new RouterMetrics(this.registry);
@@ -347,6 +355,7 @@ export class Receiver {
     const maxValidTime = this.config.tooFarInFutureMs > 0 ? Date.now() + this.config.tooFarInFutureMs : Infinity;
     for (const [tenant, series] of byTenant) {
       const db = await this.tsdbs.tenant(tenant);
+      this.lastWriteAt.set(tenant, this.clock());
       const started = process.hrtime.bigint();
       const oooBefore = db.head.oooSamplesAppended;
       const report = ingestSeries(db, view, series, skipLabel, {
@@ -397,7 +406,9 @@ export class Receiver {
 
   /**
    * One maintenance pass over every tenant: compact heads that span more than 1.5 block
-   * durations, ship new blocks, apply local retention (never to unshipped blocks).
+   * durations, flush whole heads that received nothing for that long (so the last hours of a
+   * tenant that stopped writing reach the bucket, as Thanos's tenant pruning does), ship new
+   * blocks, apply local retention (never to unshipped blocks).
    * Concurrent calls share one pass.
    */
   maintain(): Promise<void> {
@@ -409,7 +420,9 @@ export class Receiver {
     for (const [tenant, db] of this.tsdbs.tenants()) {
       const log = this.config.logger.with({ tenant });
       try {
-        if (flushAll) {
+        const idle = !flushAll && this.headIdle(tenant, db);
+        if (idle) log.info('flushing the head of a tenant that stopped writing', { newest_sample: db.head.maxTime });
+        if (flushAll || idle) {
           const metas = await db.flushHead(this.thanosMeta(tenant));
           this.metrics.compactions.inc({ tenant }, metas.length);
         }
@@ -429,6 +442,15 @@ export class Receiver {
         log.error('TSDB maintenance failed; will retry', { err });
       }
     }
+  }
+
+  /**
+   * Whether a tenant's head holds samples but the tenant has written nothing for 1.5 block
+   * durations of wall time (sample times would also flag a sender catching up on old data).
+   */
+  private headIdle(tenant: string, db: Tsdb): boolean {
+    const lastWrite = this.lastWriteAt.get(tenant) ?? this.startedAt;
+    return Number.isFinite(db.head.minTime) && this.clock() - lastWrite > db.blockDuration * 1.5;
   }
 
   /** Stops accepting writes, lets in-flight requests finish, flushes and ships, then closes every TSDB. */

@@ -70,13 +70,14 @@ describe('Tsdb', () => {
     expect(promtoolDump(dir).sort()).toEqual([...expected, ...more].sort());
   });
 
-  it('flushes the whole head into aligned blocks and applies retention', async () => {
+  it('flushes the whole head into blocks cut at aligned boundaries and applies retention', async () => {
     const dir = temp();
     const db = await Tsdb.open(dir);
     const expected = await fill(db, 1, 4);
     const metas = await db.flushHead();
+    // the first block starts at the first sample, as Prometheus's head blocks do
     expect(metas.map((m) => [m.minTime - T0, m.maxTime - T0])).toEqual([
-      [0, 2 * H],
+      [H, 2 * H],
       [2 * H, 4 * H],
       [4 * H, 5 * H - 60_000 + 1],
     ]);
@@ -84,6 +85,22 @@ describe('Tsdb', () => {
     expect(promtoolDump(dir).sort()).toEqual([...expected].sort());
     const removed = db.applyRetention(H, T0 + 4 * H + H / 2);
     expect(removed).toEqual([metas[0].ulid]);
+    await db.close();
+  });
+
+  it('writes the rest of a window flushed midway (a restart) into a block that does not overlap the flushed one', async () => {
+    const dir = temp();
+    const db = await Tsdb.open(dir);
+    const before = await fill(db, 0, 1);
+    const flushed = await db.flushHead();
+    const after = await fill(db, 1, 3);
+    const next = await db.compactOldestHeadBlock();
+    expect(flushed.map((m) => [m.minTime - T0, m.maxTime - T0])).toEqual([[0, H - 60_000 + 1]]);
+    expect([next!.minTime - T0, next!.maxTime - T0]).toEqual([H, 2 * H]);
+    await db.flushHead();
+    const ranges = db.blocks().map((m) => [m.minTime, m.maxTime]);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i][0]).toBeGreaterThanOrEqual(ranges[i - 1][1]);
+    expect(promtoolDump(dir).sort()).toEqual([...before, ...after].sort());
     await db.close();
   });
 });

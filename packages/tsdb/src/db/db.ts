@@ -136,8 +136,9 @@ export class Tsdb {
   async compactOldestHeadBlock(thanos?: ThanosMeta): Promise<BlockMeta | undefined> {
     const h = this.head;
     const d = this.blockDuration;
-    const mint = Math.floor(h.minTime / d) * d;
-    const meta = await this.compactHeadRange(mint, mint + d, thanos);
+    // The block starts at the head's first sample, as Prometheus's head compaction does: after
+    // a partial flush (shutdown) the rest of that window must not overlap the flushed block.
+    const meta = await this.compactHeadRange(h.minTime, Math.floor(h.minTime / d) * d + d, thanos);
     // As Prometheus: once the head was compacted, its out-of-order samples are persisted too.
     await this.compactOutOfOrderHead(thanos);
     return meta;
@@ -148,8 +149,9 @@ export class Tsdb {
     const out: BlockMeta[] = [];
     const d = this.blockDuration;
     while (Number.isFinite(this.head.minTime)) {
-      const mint = Math.floor(this.head.minTime / d) * d;
-      const meta = await this.compactHeadRange(mint, Math.min(mint + d, this.head.maxTime + 1), thanos);
+      const mint = this.head.minTime;
+      const end = Math.floor(mint / d) * d + d;
+      const meta = await this.compactHeadRange(mint, Math.min(end, this.head.maxTime + 1), thanos);
       if (meta) out.push(meta);
     }
     out.push(...(await this.compactOutOfOrderHead(thanos)));
