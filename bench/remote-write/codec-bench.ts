@@ -16,7 +16,8 @@ import {
   thanosSeriesHashInput,
   type WriteRequestInput,
 } from '../../packages/remote-write/src/index';
-import { generateSeries, seededRandom } from './series-generator';
+import { seededRandom } from '../../packages/testkit/src/index';
+import { generateSeries } from './series-generator';
 
 const MIN_MS = Number(process.env.BENCH_MIN_MS ?? 1000);
 

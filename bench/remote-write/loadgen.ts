@@ -7,7 +7,8 @@ import {
   RemoteWriteClient,
   type TimeSeriesInput,
 } from '../../packages/remote-write/src/index';
-import { generateSeries, seededRandom, type GeneratedSeries } from './series-generator';
+import { seededRandom } from '../../packages/testkit/src/index';
+import { generateSeries, type GeneratedSeries } from './series-generator';
 
 export interface LoadPlanOptions {
   seriesCount: number;

@@ -1,23 +1,12 @@
 // Synthetic but realistic Kubernetes series: a mix of node-exporter, kube-state-metrics and cAdvisor
 // metrics with ~10 labels each, sorted by name as Prometheus sends them.
 import type { Label } from '../../packages/remote-write/src/index';
+import { seededRandom } from '../../packages/testkit/src/index';
 
 export interface GeneratedSeries {
   labels: Label[];
   /** Counters grow monotonically; gauges wander. */
   counter: boolean;
-}
-
-/** Deterministic PRNG (mulberry32) so every run produces the same series and values. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sorted(pairs: Record<string, string>): Label[] {

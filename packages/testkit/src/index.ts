@@ -9,3 +9,4 @@ export type { PrometheusServer, PrometheusOptions } from './prometheus-server';
 export { ensureCliBuilt, startCli } from './cli';
 export { S3rverProcess } from './s3rver';
 export { ensureChromium } from './chromium';
+export { seededRandom } from './random';

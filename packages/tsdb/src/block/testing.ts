@@ -1,7 +1,7 @@
 // Deterministic random series for block tests and benchmarks (not part of the package's API).
 import { STALE_NAN_HI, STALE_NAN_LO } from '../chunkenc';
 import { compareLabels, sortLabels, type Label } from '../labels';
-import { prng } from '../index/testing';
+import { seededRandom } from '@thanos-ts/testkit';
 import type { SampleSeries } from './from-samples';
 import { HI_WORD, LO_WORD, valueWords } from './value-words';
 
@@ -22,7 +22,7 @@ export interface RandomSeriesOptions {
  * with irregular gaps (some huge).
  */
 export function randomSeries(o: RandomSeriesOptions): SampleSeries[] {
-  const rnd = prng(o.seed ?? 1);
+  const rnd = seededRandom(o.seed ?? 1);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
   const seen = new Set<string>();
   const out: SampleSeries[] = [];

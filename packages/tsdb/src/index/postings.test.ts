@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intersectPostings, mergePostings, seek, withoutPostings } from './postings';
-import { prng } from './testing';
+import { seededRandom } from '@thanos-ts/testkit';
 
 function randomSorted(rand: () => number, universe: number, density: number): Uint32Array {
   const out: number[] = [];
@@ -10,7 +10,7 @@ function randomSorted(rand: () => number, universe: number, density: number): Ui
 
 describe('postings set operations', () => {
   it('agree with set arithmetic on random lists of very different sizes', () => {
-    const rand = prng(42);
+    const rand = seededRandom(42);
     for (let round = 0; round < 200; round++) {
       const universe = 1 + Math.floor(rand() * 3000);
       const k = 1 + Math.floor(rand() * 5);

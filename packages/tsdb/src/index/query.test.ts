@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferByteSource } from '../encoding/source';
 import { getLabel, newMatcher, type Labels, type Matcher, type MatchType } from '../labels';
 import { buildIndex, IndexReader, postingsForMatchers, type PostingsReader } from './index';
-import { prng, syntheticSeries } from './testing';
+import { seededRandom } from '@thanos-ts/testkit';
+import { syntheticSeries } from './testing';
 
 interface Corpus {
   reader: IndexReader;
@@ -69,7 +70,7 @@ function randomMatchers(c: Corpus, rand: () => number): Matcher[] {
 }
 
 async function checkRandom(c: Corpus, seed: number, rounds: number): Promise<number> {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   let nonEmpty = 0;
   for (let i = 0; i < rounds; i++) {
     const ms = randomMatchers(c, rand);

@@ -1,18 +1,7 @@
 // Deterministic test data for the index tests (not part of the package's API).
 import { compareLabels, type Label, type Labels } from '../labels';
 import type { ChunkMeta } from './format';
-
-/** Deterministic PRNG (mulberry32) so that failures reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@thanos-ts/testkit';
 
 /**
  * Values that stress UTF-8 byte order: 4-byte code points (surrogate pairs in JS) sort
@@ -41,7 +30,7 @@ export interface SyntheticSeries {
 
 /** `n` distinct series with overlapping label names, optional labels and tricky values, sorted. */
 export function syntheticSeries(n: number, seed: number): SyntheticSeries[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const out: SyntheticSeries[] = [];
   let chunkRef = 8;
