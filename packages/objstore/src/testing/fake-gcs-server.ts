@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KillableHttpServer } from './killable-server';
 
 interface FakeObject {
   bytes: Buffer;
@@ -14,8 +13,7 @@ interface FakeObject {
  * delete, and multipart ("uploadType=multipart") and resumable inserts.
  */
 export class FakeGcsServer {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  private server?: KillableHttpServer;
   readonly buckets = new Map<string, Map<string, FakeObject>>();
   private readonly sessions = new Map<string, { bucket: string; name: string; parts: Buffer[] }>();
   private generation = 1;
@@ -33,25 +31,16 @@ export class FakeGcsServer {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    this.server = await KillableHttpServer.start((req, res) => {
       this.requests.push(`${req.method} ${req.url}`);
       this.handle(req, res).catch((err) => send(res, 500, { error: { code: 500, message: String(err) } }));
     });
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    const addr = this.server.address();
-    this.port = typeof addr === 'object' && addr ? addr.port : 0;
+    this.port = this.server.port;
     return this;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    const closed = new Promise<void>((r) => this.server!.close(() => r()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
+    await this.server?.stop();
     this.server = undefined;
   }
 

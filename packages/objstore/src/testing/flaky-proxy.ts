@@ -1,14 +1,12 @@
-import { createServer, request } from 'node:http';
-import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { request } from 'node:http';
+import { KillableHttpServer } from './killable-server';
 
 /**
  * An HTTP proxy for fault injection in tests: it can answer the next requests with an error
  * status, stop answering (hang), or vanish with all its connections.
  */
 export class FlakyProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  private server?: KillableHttpServer;
   private failures: { count: number; status: number } = { count: 0, status: 500 };
   private hanging = false;
   /** Every request the proxy received (method and path), including failed ones. */
@@ -18,7 +16,7 @@ export class FlakyProxy {
   constructor(private readonly targetPort: number) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    this.server = await KillableHttpServer.start((req, res) => {
       this.requests.push(`${req.method} ${req.url}`);
       if (this.hanging) return;
       if (this.failures.count > 0) {
@@ -40,13 +38,7 @@ export class FlakyProxy {
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     });
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    const addr = this.server.address();
-    this.port = typeof addr === 'object' && addr ? addr.port : 0;
+    this.port = this.server.port;
     return this;
   }
 
@@ -61,10 +53,7 @@ export class FlakyProxy {
 
   /** Stops listening and cuts every open connection, like a server that died. */
   async stop(): Promise<void> {
-    if (!this.server) return;
-    const closed = new Promise<void>((r) => this.server!.close(() => r()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
+    await this.server?.stop();
     this.server = undefined;
   }
 }
