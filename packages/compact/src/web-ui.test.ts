@@ -1,8 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startCli, waitForHttpOk, type RunningProcess } from '@thanos-ts/testkit';
+import {
+  chromiumPath,
+  freePort,
+  HEADLESS_CHROMIUM_FLAGS,
+  startCli,
+  waitForHttpOk,
+  type RunningProcess,
+} from '@thanos-ts/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { markQuarantined, readBucketState } from './bucket-state';
 import { buildBucketView } from './bucket-view';
@@ -13,24 +20,12 @@ import { renderBucketPage } from './web-ui';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-function chromiumPath(): string | undefined {
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
-  return undefined;
-}
-
 function chromium(args: string[]): string {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const r = spawnSync(
     chromiumPath()!,
     [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...HEADLESS_CHROMIUM_FLAGS,
       `--user-data-dir=${profile}`,
       '--window-size=1280,800',
       '--virtual-time-budget=5000',

@@ -1,32 +1,22 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLogger } from '@thanos-ts/runtime';
-import { tempDir } from '@thanos-ts/testkit';
+import { chromiumPath, HEADLESS_CHROMIUM_FLAGS, tempDir } from '@thanos-ts/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Querier } from './querier';
 import { CdpSession } from './testing/cdp';
 import { startFakeStore, type FakeStore } from './testing/fake-store';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--window-size=1100,800',
-];
+const CHROMIUM = chromiumPath();
+const CHROMIUM_FLAGS = [...HEADLESS_CHROMIUM_FLAGS, '--window-size=1100,800'];
 const run = promisify(execFile);
 
 /** Loads `url` in headless Chromium, lets its scripts and fetches run, returns the final DOM. */
 async function renderDom(url: string, profile: string, extra: string[] = []): Promise<string> {
   const { stdout } = await run(
-    CHROMIUM,
+    CHROMIUM!,
     [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--virtual-time-budget=5000', ...extra, '--dump-dom', url],
     { maxBuffer: 32 << 20, timeout: 60_000 },
   );
@@ -61,7 +51,7 @@ async function pressKey(page: CdpSession, key: string, keyCode: number): Promise
   }
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('web UI in headless Chromium', () => {
+describe.skipIf(CHROMIUM === undefined)('web UI in headless Chromium', () => {
   const dir = tempDir('query-ui-');
   let store: FakeStore;
   let querier: Querier;
@@ -97,7 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in headless Chromium', () => {
   it('autocompletes names, draws one SVG path per series with a legend, and keeps a screenshot', async () => {
     const profile = join(dir.path, 'cdp');
     const chromium = spawn(
-      CHROMIUM,
+      CHROMIUM!,
       [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
       {
         stdio: 'ignore',

@@ -8,5 +8,5 @@ export { startPrometheus } from './prometheus-server';
 export type { PrometheusServer, PrometheusOptions } from './prometheus-server';
 export { ensureCliBuilt, startCli } from './cli';
 export { S3rverProcess } from './s3rver';
-export { ensureChromium } from './chromium';
+export { ensureChromium, chromiumPath, HEADLESS_CHROMIUM_FLAGS } from './chromium';
 export { seededRandom } from './random';
