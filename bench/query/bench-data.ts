@@ -123,6 +123,7 @@ export interface QueryTiming {
 /** A started querier over one store whose `lastTiming()` is where its latest query spent its time. */
 export async function startBenchQuerier(
   storeGrpcPort: number,
+  onTiming?: (t: QueryTiming) => void,
 ): Promise<{ querier: Querier; lastTiming: () => QueryTiming }> {
   let last: QueryTiming = { fanOutMs: 0, decodeMs: 0, evalMs: 0, series: 0, samples: 0 };
   const querier = new Querier({
@@ -130,7 +131,10 @@ export async function startBenchQuerier(
     endpoints: [`127.0.0.1:${storeGrpcPort}`],
     replicaLabels: ['replica', 'tenant_id'],
     logger: createLogger({ write: () => {} }),
-    onQueryTiming: (t) => (last = t),
+    onQueryTiming: (t) => {
+      last = t;
+      onTiming?.(t);
+    },
   });
   await querier.start();
   return { querier, lastTiming: () => last };

@@ -84,7 +84,8 @@ async function main(): Promise<void> {
       }
     }
     for (const [q, cpus] of cpuTotals) {
-      console.log(`median CPU ms ${[...cpus].sort((a, b) => a - b)[Math.floor(cpus.length / 2)].toFixed(0)}  ${q}`);
+      const sorted = [...cpus].sort((a, b) => a - b);
+      console.log(`median CPU ms ${sorted[Math.floor(cpus.length / 2)].toFixed(0)} min ${sorted[0].toFixed(0)}  ${q}`);
     }
   } finally {
     if (profileFile) {

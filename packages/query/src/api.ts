@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 import { UnsupportedChunkError } from './chunk-decode';
 import type { Endpoint } from './endpoints';
-import { errorBody, jsonString, labelsJson, queryDataJson, successBody } from './json';
+import { errorBody, jsonString, labelsJson, queryData, successBody } from './json';
 import { fetchMetricMetadata } from './metadata';
 import type { QueryMetrics } from './metrics';
 import {
@@ -59,7 +59,7 @@ const MAX_POINTS = 11_000;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 interface HandlerResult {
-  data: string;
+  data: string | Buffer[];
   warnings?: readonly string[];
   extra?: Record<string, string>;
 }
@@ -168,7 +168,7 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
         opts.queryTimeoutMs,
       );
       let status = 200;
-      let body: string;
+      let body: string | Buffer;
       try {
         const r = await handler({
           params: requestParams(req),
@@ -227,7 +227,10 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
     opts.onQueryTiming?.({ ...t, evalMs: performance.now() - started - t.fanOutMs - t.decodeMs });
     const extra: Record<string, string> = {};
     if (ctx.params.get('explain') === 'dedup') extra.dedup = explanationJson(queryable.explanations);
-    return { data: queryDataJson(result.value), warnings: [...queryable.warnings, ...result.warnings], extra };
+    const data = queryData(result.value);
+    // The answer is text now; the selected samples (which results may alias) can go.
+    queryable.release();
+    return { data, warnings: [...queryable.warnings, ...result.warnings], extra };
   };
 
   route('/api/v1/query', (ctx) => {

@@ -52,9 +52,6 @@ export function requestAggregates(a: Aggregate): Aggr[] {
   }
 }
 
-/** Decoding is synchronous, so one iterator serves every call. */
-const sharedIterator = new XorChunkIterator();
-
 function overlaps(c: AggrChunk, mint: number, maxt: number): boolean {
   return c.maxTime >= mint && c.minTime <= maxt;
 }
@@ -77,28 +74,17 @@ function subChunk(c: AggrChunk, field: Exclude<Aggregate, 'average'>): Chunk {
   return chunk;
 }
 
-function appendXor(out: SampleBuffer, it: XorChunkIterator, chunk: Chunk, mint: number, maxt: number): void {
-  it.reset(chunk.data);
-  while (it.next()) {
-    const t = it.t;
-    if (t < mint) continue;
-    if (t > maxt) break;
-    if (out.accepts(t)) out.pushBits(t, it.vHi, it.vLo);
-  }
-  if (it.err) throw it.err;
-}
-
 /** Samples of one XOR chunk in full, for zipping count and sum. */
-function readXor(it: XorChunkIterator, chunk: Chunk): DecodedSamples {
+function readXor(chunk: Chunk): DecodedSamples {
   const out = new SampleBuffer(xorSamples(chunk));
-  appendXor(out, it, chunk, -Infinity, Infinity);
+  out.appendXor(chunk.data, -Infinity, Infinity);
   return out.finish();
 }
 
 /** Per timestamp sum/count of a downsampled chunk; the two sub-chunks share their timestamps. */
-function appendAverage(out: SampleBuffer, it: XorChunkIterator, c: AggrChunk, mint: number, maxt: number): void {
-  const count = readXor(it, subChunk(c, 'count'));
-  const sum = readXor(it, subChunk(c, 'sum'));
+function appendAverage(out: SampleBuffer, c: AggrChunk, mint: number, maxt: number): void {
+  const count = readXor(subChunk(c, 'count'));
+  const sum = readXor(subChunk(c, 'sum'));
   if (count.timestamps.length !== sum.timestamps.length) {
     throw new UnsupportedChunkError(
       `downsampled chunk [${c.minTime}, ${c.maxTime}]: ${count.timestamps.length} count samples but ${sum.timestamps.length} sum samples`,
@@ -174,12 +160,11 @@ export function decodeChunks(
   // Averages decode count and sum into buffers of their own first, so they cannot share the arena.
   const averaged = aggregate === 'average' && inWindow.some((c) => !c.raw);
   const out = new SampleBuffer(capacity, averaged ? undefined : arena);
-  const it = sharedIterator;
   for (const c of inWindow) {
     if (c.raw || aggregate !== 'average') {
-      appendXor(out, it, subChunk(c, aggregate === 'average' ? 'count' : aggregate), mint, maxt);
+      out.appendXor(subChunk(c, aggregate === 'average' ? 'count' : aggregate).data, mint, maxt);
     } else {
-      appendAverage(out, it, c, mint, maxt);
+      appendAverage(out, c, mint, maxt);
     }
   }
   return out.finish();

@@ -1,6 +1,6 @@
 import { formatPromApiFloat, formatPromApiTimestamp } from '@thanos-ts/tsdb';
 import { describe, expect, it } from 'vitest';
-import { apiFloat, apiTimestamp, queryDataJson } from './json';
+import { apiFloat, apiTimestamp, queryData, queryDataJson, successBody } from './json';
 
 /** Deterministic pseudo-random doubles over the whole bit space (xorshift on two words). */
 function randomDoubles(n: number): Float64Array {
@@ -46,5 +46,22 @@ describe('Prometheus API number formatting fast paths', () => {
     expect(json).toBe(
       '{"resultType":"matrix","result":[{"metric":{"job":"a\\u003cb"},"values":[[1,"0.1"],[61.500,"1e+21"]]}]}',
     );
+  });
+
+  it('writes a large matrix as the same UTF-8 bytes as its string form, in a body with warnings', () => {
+    const series = Array.from({ length: 300 }, (_, k) => ({
+      metric: [{ name: 'job', value: `\u00e9t\u00e9-\u{1F600}-${k}` }],
+      timestamps: Float64Array.from({ length: 50 }, (_, i) => 1_700_000_000_000 + i * 15_500),
+      values: Float64Array.from({ length: 50 }, (_, i) => (i % 7 === 0 ? NaN : k / (i + 1))),
+    }));
+    const value = { type: 'matrix', series } as never;
+    const bytes = queryData(value) as Buffer[];
+    expect(bytes.length).toBeGreaterThan(3);
+    expect(Buffer.concat(bytes).length).toBeGreaterThan(200_000);
+    const text = queryDataJson(value);
+    expect(JSON.parse(text).result[299].metric.job).toBe('\u00e9t\u00e9-\u{1F600}-299');
+    expect(JSON.parse(text).result[1].values[0]).toEqual([1_700_000_000, 'NaN']);
+    const body = successBody(bytes, ['store a: down'], { note: '1' }) as Buffer;
+    expect(body.toString('utf8')).toBe(successBody(text, ['store a: down'], { note: '1' }));
   });
 });

@@ -4,6 +4,7 @@
 import type { QueryValue } from '@thanos-ts/promql';
 import { formatPromApiFloat, formatPromApiTimestamp } from '@thanos-ts/tsdb';
 import type { ApiError } from './api-error';
+import { JsonBytesWriter } from './json-bytes';
 
 const GO_ESCAPES: Record<string, string> = {
   '<': '\\u003c',
@@ -40,21 +41,47 @@ function point(t: number, v: number): string {
   return `[${apiTimestamp(t)},"${apiFloat(v)}"]`;
 }
 
-/** The `data` of a query answer: `{"resultType":...,"result":...}`. */
+type Matrix = Extract<QueryValue, { type: 'matrix' }>['series'];
+
+/** A matrix's JSON written straight into bytes. */
+function matrixBytes(series: Matrix): Buffer[] {
+  const w = new JsonBytesWriter();
+  w.ascii('{"resultType":"matrix","result":[');
+  for (let k = 0; k < series.length; k++) {
+    const s = series[k];
+    w.text(`${k > 0 ? ',' : ''}{"metric":${labelsJson(s.metric)},"values":[`);
+    const ts = s.timestamps;
+    const vs = s.values;
+    for (let i = 0; i < ts.length; i++) {
+      w.ascii(i > 0 ? ',[' : '[');
+      w.ascii(apiTimestamp(ts[i]));
+      w.ascii(',"');
+      w.ascii(apiFloat(vs[i]));
+      w.ascii('"]');
+    }
+    w.ascii(']}');
+  }
+  w.ascii(']}');
+  return w.finish();
+}
+
+/**
+ * The `data` of a query answer, `{"resultType":...,"result":...}`: a matrix (the large
+ * answers) as UTF-8 bytes in pieces, anything else as a string.
+ */
+export function queryData(value: QueryValue): string | Buffer[] {
+  return value.type === 'matrix' ? matrixBytes(value.series) : queryDataJson(value);
+}
+
+/** The `data` of a query answer as a string. */
 export function queryDataJson(value: QueryValue): string {
   switch (value.type) {
     case 'vector': {
       const items = value.samples.map((s) => `{"metric":${labelsJson(s.metric)},"value":${point(s.t, s.v)}}`);
       return `{"resultType":"vector","result":[${items.join(',')}]}`;
     }
-    case 'matrix': {
-      const items = value.series.map((s) => {
-        const pts: string[] = new Array(s.timestamps.length);
-        for (let i = 0; i < pts.length; i++) pts[i] = point(s.timestamps[i], s.values[i]);
-        return `{"metric":${labelsJson(s.metric)},"values":[${pts.join(',')}]}`;
-      });
-      return `{"resultType":"matrix","result":[${items.join(',')}]}`;
-    }
+    case 'matrix':
+      return Buffer.concat(matrixBytes(value.series)).toString('utf8');
     case 'scalar':
       return `{"resultType":"scalar","result":${point(value.t, value.v)}}`;
     case 'string':
@@ -62,12 +89,22 @@ export function queryDataJson(value: QueryValue): string {
   }
 }
 
-/** `{"status":"success","data":...}` plus warnings and extension fields (already JSON). */
-export function successBody(dataJson: string, warnings: readonly string[], extra: Record<string, string> = {}): string {
-  let body = `{"status":"success","data":${dataJson}`;
-  for (const [k, v] of Object.entries(extra)) body += `,${jsonString(k)}:${v}`;
-  if (warnings.length) body += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
-  return `${body}}`;
+/**
+ * `{"status":"success","data":...}` plus warnings and extension fields (already JSON); as
+ * bytes when the data came as bytes.
+ */
+export function successBody(
+  data: string | Buffer[],
+  warnings: readonly string[],
+  extra: Record<string, string> = {},
+): string | Buffer {
+  let tail = '';
+  for (const [k, v] of Object.entries(extra)) tail += `,${jsonString(k)}:${v}`;
+  if (warnings.length) tail += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
+  tail += '}';
+  const head = '{"status":"success","data":';
+  if (typeof data === 'string') return head + data + tail;
+  return Buffer.concat([Buffer.from(head), ...data, Buffer.from(tail, 'utf8')]);
 }
 
 export function errorBody(err: ApiError, warnings: readonly string[] = []): string {

@@ -39,6 +39,18 @@ describe('SampleArena', () => {
     expect(grown.timestamps.buffer).not.toBe(next.timestamps.buffer);
   });
 
+  it('hands its largest blocks to a later arena once released', () => {
+    const first = new SampleArena();
+    const parts = Array.from({ length: 12 }, (_, k) => fill(first, 20_000, 20_000, k * 100_000));
+    const largest = parts.filter((p) => p.timestamps.buffer.byteLength === 65_536 * 8).map((p) => p.timestamps.buffer);
+    expect(largest.length).toBeGreaterThan(0);
+    first.release();
+    const second = new SampleArena();
+    const reused = fill(second, 10, 10, 7);
+    expect(largest).toContain(reused.timestamps.buffer);
+    expect(Array.from(reused.timestamps)).toEqual(Array.from({ length: 10 }, (_, i) => 7 + i));
+  });
+
   it('refuses a second reservation while one is open', () => {
     const arena = new SampleArena();
     arena.reserve(5);

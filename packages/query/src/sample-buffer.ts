@@ -1,4 +1,5 @@
 // Growable sample arrays, optionally inside a SampleArena, that keep values bit-exact.
+import { decodeXorInto } from '@thanos-ts/tsdb';
 import type { SampleArena } from './sample-arena';
 
 export interface DecodedSamples {
@@ -54,6 +55,18 @@ export class SampleBuffer {
     this.words[2 * i + LO] = lo;
   }
 
+  /**
+   * Decodes XOR chunk bytes straight into the arrays: the samples in [mint, maxt] that
+   * follow the last one (chunks of one replica never overlap, so a repeat is dropped).
+   */
+  appendXor(data: Uint8Array, mint: number, maxt: number): void {
+    const count = data.length >= 2 ? (data[0] << 8) | data[1] : 0;
+    if (this.n + count > this.capacity) this.grow(this.n + count);
+    const start = this.start;
+    const last = this.n === 0 ? -Infinity : this.ts[start + this.n - 1];
+    this.n = decodeXorInto(data, mint, maxt, last, this.ts, this.words, start + this.n) - start;
+  }
+
   push(t: number, v: number): void {
     if (this.n === this.capacity) this.grow();
     const i = this.start + this.n++;
@@ -69,8 +82,8 @@ export class SampleBuffer {
       : { timestamps: this.ts.slice(0, n), values: this.vs.slice(0, n) };
   }
 
-  private grow(): void {
-    const cap = Math.max(16, this.capacity * 2);
+  private grow(atLeast = 0): void {
+    const cap = Math.max(16, this.capacity * 2, atLeast);
     const ts = new Float64Array(cap);
     const vs = new Float64Array(cap);
     ts.set(this.ts.subarray(this.start, this.start + this.n));

@@ -15,7 +15,7 @@ import {
   compareLabels,
   compareUtf8,
   isCounterFunction,
-  mergeSeriesSets,
+  mergeSeriesBatches,
   PartialResponseStrategy,
   matcherToString,
   removeLabels,
@@ -113,6 +113,11 @@ export class StoreQueryable implements Queryable {
     };
   }
 
+  /** Lets later requests reuse this one's sample memory: every selected series is invalid afterwards. */
+  release(): void {
+    this.arena.release();
+  }
+
   /** Series matching `matchers` with samples in [hints.start, hints.end], replicas merged. */
   async select(hints: SelectHints, promMatchers: readonly PromMatcher[]): Promise<StorageSeries[]> {
     const matchers = promMatchers.map(toMatcher);
@@ -143,20 +148,31 @@ export class StoreQueryable implements Queryable {
     const selector = `{${matchers.map(matcherToString).join(', ')}}`;
     const mergeOpts = { func: this.opts.dedupFunc, counter, explain: !!this.opts.explain, arena: this.arena };
     const streams = this.seriesStreams(req, matchers, this.opts.explain ? chunkReplica : undefined);
-    for await (const series of mergeSeriesSets(streams)) {
+    for await (const batch of mergeSeriesBatches(streams)) {
       const t0 = performance.now();
-      const replicas: ReplicaSamples[] = splitOverlappingChunks(series.chunks).map((chunks) => ({
-        replica: this.opts.explain ? replicaNameOf(chunks, chunkReplica) : '',
-        ...decodeChunks(chunks, hints.start, hints.end, aggregate, this.arena),
-      }));
-      const merged = mergeReplicas(replicas, mergeOpts);
-      decodeMs += performance.now() - t0;
-      if (merged.timestamps.length === 0) continue;
-      if (merged.ranges && replicas.length > 1) {
-        this.explanations.push({ selector, labels: series.labels, ranges: merged.ranges });
+      for (const series of batch) {
+        const chunks = series.chunks;
+        // One replica's chunks (or replicas that never overlap) need no merge.
+        if (inTimeOrder(chunks)) {
+          const only = decodeChunks(chunks, hints.start, hints.end, aggregate, this.arena);
+          if (only.timestamps.length === 0) continue;
+          this.timing.samples += only.timestamps.length;
+          out.push({ labels: series.labels as Labels, timestamps: only.timestamps, values: only.values });
+          continue;
+        }
+        const replicas: ReplicaSamples[] = splitOverlappingChunks(chunks).map((list) => ({
+          replica: this.opts.explain ? replicaNameOf(list, chunkReplica) : '',
+          ...decodeChunks(list, hints.start, hints.end, aggregate, this.arena),
+        }));
+        const merged = mergeReplicas(replicas, mergeOpts);
+        if (merged.timestamps.length === 0) continue;
+        if (merged.ranges && replicas.length > 1) {
+          this.explanations.push({ selector, labels: series.labels, ranges: merged.ranges });
+        }
+        this.timing.samples += merged.timestamps.length;
+        out.push({ labels: series.labels as Labels, timestamps: merged.timestamps, values: merged.values });
       }
-      this.timing.samples += merged.timestamps.length;
-      out.push({ labels: series.labels as Labels, timestamps: merged.timestamps, values: merged.values });
+      decodeMs += performance.now() - t0;
     }
     this.timing.series += out.length;
     this.timing.decodeMs += decodeMs;
@@ -176,8 +192,8 @@ export class StoreQueryable implements Queryable {
         skipChunks: true,
         partialResponseStrategy: this.strategy(),
       };
-      for await (const s of mergeSeriesSets(this.seriesStreams(req, matchers)))
-        found.set(formatLabels(s.labels), s.labels);
+      for await (const batch of mergeSeriesBatches(this.seriesStreams(req, matchers)))
+        for (const s of batch) found.set(formatLabels(s.labels), s.labels);
     }
     this.timing.fanOutMs += performance.now() - started;
     return [...found.values()].sort(compareLabels);
@@ -240,7 +256,7 @@ export class StoreQueryable implements Queryable {
     init: SeriesRequestInit,
     matchers: Matcher[],
     chunkReplica?: WeakMap<AggrChunk, string>,
-  ): AsyncIterable<Series>[] {
+  ): AsyncIterable<Series[]>[] {
     const stores = storesFor(this.endpoints(), matchers, init.minTime, init.maxTime);
     const pending = new Set(stores.map((s) => s.name));
     // Replica names are needed per chunk to explain dedup: then every store keeps its labels.
@@ -259,21 +275,22 @@ export class StoreQueryable implements Queryable {
     pending: Set<string>,
     pushDown: boolean,
     chunkReplica: WeakMap<AggrChunk, string> | undefined,
-  ): AsyncGenerator<Series> {
+  ): AsyncGenerator<Series[]> {
     const signal = this.opts.signal;
     const started = performance.now();
     // Removing replica labels here can reorder a store's series unless the store did it.
     const resort = this.replicaLabelSet.size > 0 && !(pushDown && e.info?.store?.supportsWithoutReplicaLabels);
     try {
       const buffered: Series[] = [];
-      for await (const r of e.client.series(req, { signal, timeoutMs: this.opts.storeTimeoutMs || undefined })) {
+      for await (const r of e.client.seriesFrames(req, { signal, timeoutMs: this.opts.storeTimeoutMs || undefined })) {
         if (r.type === 'warning') this.warnings.push(`${e.name}: ${r.warning}`);
-        if (r.type !== 'series') continue;
-        if (chunkReplica) this.rememberReplica(e.name, r.series, chunkReplica);
-        if (resort) buffered.push(r.series);
-        else yield this.withoutReplicaLabels(r.series);
+        const batch = r.type === 'batch' ? r.batch : r.type === 'series' ? [r.series] : undefined;
+        if (batch === undefined) continue;
+        if (chunkReplica) for (const s of batch) this.rememberReplica(e.name, s, chunkReplica);
+        if (resort) buffered.push(...batch);
+        else yield this.withoutReplicaLabels(batch);
       }
-      if (resort) yield* stripReplicaLabels(buffered, this.replicaLabelSet);
+      if (resort) yield stripReplicaLabels(buffered, this.replicaLabelSet);
       this.opts.metrics?.storeDuration.observe(
         { store: e.name, method: 'Series' },
         (performance.now() - started) / 1000,
@@ -290,9 +307,13 @@ export class StoreQueryable implements Queryable {
   }
 
   /** Removes replica labels a store left in (Thanos stores strip them from external labels only). */
-  private withoutReplicaLabels(s: Series): Series {
-    const labels = removeLabels(s.labels, this.replicaLabelSet);
-    return labels === s.labels ? s : { labels, chunks: s.chunks };
+  private withoutReplicaLabels(batch: Series[]): Series[] {
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i];
+      const labels = removeLabels(s.labels, this.replicaLabelSet);
+      if (labels !== s.labels) batch[i] = { labels, chunks: s.chunks };
+    }
+    return batch;
   }
 
   private rememberReplica(store: string, s: Series, chunkReplica: WeakMap<AggrChunk, string>): void {
@@ -349,6 +370,12 @@ function abortError(signal: AbortSignal, where: string, pending: ReadonlySet<str
 
 function toMatcher(m: PromMatcher): Matcher {
   return { type: m.type, name: m.name, value: m.value };
+}
+
+/** Whether every chunk ends before the next begins: `splitOverlappingChunks` would keep them as one list. */
+function inTimeOrder(chunks: readonly AggrChunk[]): boolean {
+  for (let i = 1; i < chunks.length; i++) if (chunks[i - 1].maxTime >= chunks[i].minTime) return false;
+  return true;
 }
 
 function replicaNameOf(chunks: AggrChunk[], names: WeakMap<AggrChunk, string>): string {

@@ -1,5 +1,19 @@
-import { StoreApiError, type Label, type Series, type SourceSelect, type StoreSource } from '@thanos-ts/storepb';
-import { disjointChunks, newMatcher, RegexSyntaxError, type Matcher, type Tsdb } from '@thanos-ts/tsdb';
+import {
+  StoreApiError,
+  type AggrChunk,
+  type Label,
+  type Series,
+  type SourceSelect,
+  type StoreSource,
+} from '@thanos-ts/storepb';
+import {
+  disjointChunks,
+  newMatcher,
+  RegexSyntaxError,
+  type Matcher,
+  type TimedChunk,
+  type Tsdb,
+} from '@thanos-ts/tsdb';
 
 /** XOR in `thanos.Chunk.Encoding`. */
 const CHUNK_XOR = 0;
@@ -13,6 +27,10 @@ export function toTsdbMatchers(matchers: SourceSelect['matchers']): Matcher[] {
     if (err instanceof RegexSyntaxError) throw StoreApiError.invalidArgument(err.message);
     throw err;
   }
+}
+
+function aggrChunk(c: TimedChunk): AggrChunk {
+  return { minTime: c.minTime, maxTime: c.maxTime, raw: { type: CHUNK_XOR, data: c.chunk.data } };
 }
 
 /** One tenant's TSDB (local blocks and head) as a StoreAPI source. */
@@ -35,18 +53,20 @@ export class TenantStoreSource implements StoreSource {
     return Number.MAX_SAFE_INTEGER;
   }
 
-  async *series(req: SourceSelect): AsyncIterable<Series> {
+  /** Matching series in label order, in the batches the TSDB selects them. */
+  async *series(req: SourceSelect): AsyncIterable<Series[]> {
     const querier = await this.db.querier();
-    for await (const s of querier.select(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
+    for await (const batch of querier.selectBatches(toTsdbMatchers(req.matchers), req.minTime, req.maxTime)) {
       if (req.signal.aborted) return;
-      const chunks = req.skipChunks
-        ? []
-        : disjointChunks(s, req.minTime, req.maxTime).map((c) => ({
-            minTime: c.minTime,
-            maxTime: c.maxTime,
-            raw: { type: CHUNK_XOR, data: c.chunk.data },
-          }));
-      yield { labels: s.labels as Label[], chunks };
+      const out: Series[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const s = batch[i];
+        out[i] = {
+          labels: s.labels as Label[],
+          chunks: req.skipChunks ? [] : disjointChunks(s, req.minTime, req.maxTime).map(aggrChunk),
+        };
+      }
+      yield out;
     }
   }
 

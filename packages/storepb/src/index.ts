@@ -46,7 +46,8 @@ export type { Matcher, MatchType } from './labels/matchers';
 export { matchExternalLabels, withExternalLabels, removeLabels } from './labels/external-labels';
 export type { ExternalLabelMatch } from './labels/external-labels';
 
-export { mergeSeriesSets } from './merge/merge-series';
+export { mergeSeriesBatches, mergeSeriesSets } from './merge/merge-series';
+export type { SeriesSource } from './merge/merge-series';
 export { mergeChunks, compareAggrChunks } from './merge/chunk-dedup';
 
 export {

@@ -28,6 +28,31 @@ export interface QueryResult {
   warnings: string[];
 }
 
+/** Entries of the shared slab small point arrays are cut from. */
+const SLAB_ENTRIES = 1 << 16;
+/** Arrays larger than this get memory of their own. */
+const MAX_SLAB_ARRAY = 1 << 12;
+let slab = new Float64Array(0);
+let slabUsed = 0;
+
+/**
+ * A zeroed Float64Array of `n` entries. Small ones are views of a shared slab: typed arrays
+ * of more than a few dozen bytes keep their memory outside the JS heap, and allocating and
+ * collecting thousands of them per query (two per series and function) costs more than a
+ * view. A slab is freed once no view of it is left.
+ */
+function pointArray(n: number): Float64Array {
+  // (also a NaN size, which gives an empty array as before)
+  if (!(n <= MAX_SLAB_ARRAY)) return new Float64Array(n);
+  if (slabUsed + n > slab.length) {
+    slab = new Float64Array(SLAB_ENTRIES);
+    slabUsed = 0;
+  }
+  const a = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed += n;
+  return a;
+}
+
 /** Growable pair of typed arrays holding (t, v) points. */
 export class PointBuffer {
   t: Float64Array;
@@ -35,8 +60,8 @@ export class PointBuffer {
   n = 0;
 
   constructor(capacity = 4) {
-    this.t = new Float64Array(Math.max(1, capacity));
-    this.v = new Float64Array(Math.max(1, capacity));
+    this.t = pointArray(Math.max(1, capacity));
+    this.v = pointArray(Math.max(1, capacity));
   }
 
   push(t: number, v: number): void {

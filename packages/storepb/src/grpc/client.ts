@@ -105,6 +105,18 @@ export class StoreClient {
    * `batch` type (sent when `responseBatchSize` > 1) come out as one `series` each.
    */
   async *series(req: SeriesRequestInit, opts: CallOptions = {}): AsyncGenerator<SeriesResponse> {
+    for await (const resp of this.seriesFrames(req, opts)) {
+      if (resp.type === 'batch') {
+        for (const series of resp.batch) yield { type: 'series', series };
+      } else yield resp;
+    }
+  }
+
+  /**
+   * Streams `thanos.Store/Series` frame by frame, `batch` frames as they come (one step
+   * per frame instead of per series); breaking out of the loop cancels the call.
+   */
+  async *seriesFrames(req: SeriesRequestInit, opts: CallOptions = {}): AsyncGenerator<SeriesResponse> {
     const m = storeService.Series;
     const signal = opts.signal;
     if (signal?.aborted) throw StoreClientError.from(this.address, 'Series', cancelledStatus());
@@ -119,11 +131,7 @@ export class StoreClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     let finished = false;
     try {
-      for await (const resp of call as AsyncIterable<SeriesResponse>) {
-        if (resp.type === 'batch') {
-          for (const series of resp.batch) yield { type: 'series', series };
-        } else yield resp;
-      }
+      yield* call as AsyncIterable<SeriesResponse>;
       finished = true;
     } catch (err) {
       throw StoreClientError.from(this.address, 'Series', err);

@@ -11,6 +11,7 @@ import type {
   MetricMetadataMap,
   MetricMetadataRequest,
   MetricMetadataResponse,
+  Series,
   SeriesRequest,
   SeriesResponse,
   WriteRequest,
@@ -130,7 +131,7 @@ function unary<Req, Res>(
  */
 class SeriesStreamSink implements SeriesSink {
   private drained?: Promise<void>;
-  private batch: SeriesResponse[] = [];
+  private batch: Series[] = [];
 
   constructor(
     private readonly call: grpc.ServerWritableStream<SeriesRequest, SeriesResponse>,
@@ -142,7 +143,7 @@ class SeriesStreamSink implements SeriesSink {
     if (this.signal.aborted) throw this.signal.reason;
     if (this.batchSize <= 1) return this.write(resp);
     if (resp.type === 'series') {
-      this.batch.push(resp);
+      this.batch.push(resp.series);
       if (this.batch.length < this.batchSize) return;
       return this.flush();
     }
@@ -153,7 +154,7 @@ class SeriesStreamSink implements SeriesSink {
   /** Writes what is still batched (the end of the stream). */
   flush(): void | Promise<void> {
     if (this.batch.length === 0) return;
-    const batch = this.batch.map((r) => (r as Extract<SeriesResponse, { type: 'series' }>).series);
+    const batch = this.batch;
     this.batch = [];
     return this.write({ type: 'batch', batch });
   }

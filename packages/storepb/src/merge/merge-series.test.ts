@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AggrChunk, Label, Series } from '../types';
 import { mergeChunks } from './chunk-dedup';
-import { mergeSeriesSets } from './merge-series';
+import { mergeSeriesBatches, mergeSeriesSets } from './merge-series';
 
 const L = (o: Record<string, string>): Label[] => Object.entries(o).map(([name, value]) => ({ name, value }));
 const raw = (minTime: number, maxTime: number, ...bytes: number[]): AggrChunk => ({
@@ -85,6 +85,35 @@ describe('mergeSeriesSets', () => {
     await expect(collect(mergeSeriesSets([failing(), [{ labels: L({ a: '2' }), chunks: [] }]]))).rejects.toThrow(
       'went away',
     );
+  });
+});
+
+describe('mergeSeriesBatches', () => {
+  const s = (job: string, ...chunks: AggrChunk[]): Series => ({ labels: L({ __name__: 'up', job }), chunks });
+
+  async function* batches(...bs: Series[][]): AsyncGenerator<Series[]> {
+    for (const b of bs) {
+      await Promise.resolve();
+      yield b;
+    }
+  }
+
+  it('merges batched and single-series streams, joining equal label sets across batch boundaries', async () => {
+    const out: Series[][] = [];
+    for await (const b of mergeSeriesBatches([
+      batches([s('a', raw(0, 9, 1)), s('c', raw(0, 9, 2))], [], [s('c', raw(10, 19, 3)), s('e', raw(0, 9, 4))]),
+      stream([s('b', raw(0, 9, 5)), s('c', raw(20, 29, 6))]),
+    ])) {
+      out.push(b);
+    }
+    const merged = out.flat();
+    expect(merged.map((x) => x.labels[1].value)).toEqual(['a', 'b', 'c', 'e']);
+    // c came in two batches of the first stream and once from the second
+    expect(merged[2].chunks.map((c) => c.raw!.data[0])).toEqual([2, 3, 6]);
+    // A batch passes on in one step, but for its last series: the next batch may continue it.
+    const single: Series[][] = [];
+    for await (const b of mergeSeriesBatches([batches([s('a'), s('b'), s('c')], [s('d')])])) single.push(b);
+    expect(single.map((b) => b.map((x) => x.labels[1].value))).toEqual([['a', 'b'], ['c'], ['d']]);
   });
 });
 

@@ -5,10 +5,20 @@ import { compareLabels, labelsEqual } from '../labels/labels';
 import type { Series } from '../types';
 import { mergeChunks } from './chunk-dedup';
 
-type SeriesSource = AsyncIterable<Series> | Iterable<Series>;
+/**
+ * A sorted stream of series, one at a time or in batches (arrays of consecutive series):
+ * batches let a stream that receives many series at once hand them on without an
+ * asynchronous step per series.
+ */
+export type SeriesSource = AsyncIterable<Series | readonly Series[]> | Iterable<Series | readonly Series[]>;
+
+type SourceIterator = AsyncIterator<Series | readonly Series[]> | Iterator<Series | readonly Series[]>;
 
 interface Cursor {
-  it: AsyncIterator<Series> | Iterator<Series>;
+  it: SourceIterator;
+  /** The batch being read and the position of `head` in it. */
+  batch: readonly Series[];
+  pos: number;
   head: Series;
   /** Stream index: ties between equal label sets keep stream order. */
   index: number;
@@ -61,40 +71,75 @@ class CursorHeap {
   }
 }
 
-function iteratorOf(src: SeriesSource): AsyncIterator<Series> | Iterator<Series> {
+function iteratorOf(src: SeriesSource): SourceIterator {
   return Symbol.asyncIterator in src ? src[Symbol.asyncIterator]() : src[Symbol.iterator]();
 }
 
-export async function* mergeSeriesSets(sources: SeriesSource[]): AsyncGenerator<Series> {
+/** The next non-empty batch of a stream (a single series as a batch of one), or undefined at its end. */
+async function nextBatch(it: SourceIterator): Promise<readonly Series[] | undefined> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return undefined;
+    const v = r.value;
+    if (!Array.isArray(v)) return [v as Series];
+    if (v.length > 0) return v;
+  }
+}
+
+/**
+ * k-way merge of sorted series streams into batches of merged series: each batch holds
+ * what could be merged before the next wait for a stream, so a store's frame of 64
+ * series passes through as one step. Series with equal label sets (within or across
+ * streams) are joined into one.
+ */
+export async function* mergeSeriesBatches(sources: readonly SeriesSource[]): AsyncGenerator<Series[]> {
   const heap = new CursorHeap();
   const iterators = sources.map(iteratorOf);
   try {
     await Promise.all(
       iterators.map(async (it, index) => {
-        const r = await it.next();
-        if (!r.done) heap.push({ it, head: r.value, index });
+        const batch = await nextBatch(it);
+        if (batch) heap.push({ it, batch, pos: 0, head: batch[0], index });
       }),
     );
+    let out: Series[] = [];
     let group: Series[] = [];
     while (heap.items.length > 0) {
       const top = heap.items[0];
       if (group.length > 0 && !labelsEqual(group[0].labels, top.head.labels)) {
-        yield joinSeries(group);
+        out.push(joinSeries(group));
         group = [];
       }
       group.push(top.head);
-      const r = await top.it.next();
-      if (r.done) heap.popTop();
+      if (++top.pos < top.batch.length) {
+        top.head = top.batch[top.pos];
+        heap.fixTop();
+        continue;
+      }
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
+      const batch = await nextBatch(top.it);
+      if (batch === undefined) heap.popTop();
       else {
-        top.head = r.value;
+        top.batch = batch;
+        top.pos = 0;
+        top.head = batch[0];
         heap.fixTop();
       }
     }
-    if (group.length > 0) yield joinSeries(group);
+    if (group.length > 0) out.push(joinSeries(group));
+    if (out.length > 0) yield out;
   } finally {
     // Stop the other streams when the consumer stops early (or one stream failed).
     await Promise.allSettled(iterators.map((it) => it.return?.()));
   }
+}
+
+/** {@link mergeSeriesBatches} one series at a time. */
+export async function* mergeSeriesSets(sources: readonly SeriesSource[]): AsyncGenerator<Series> {
+  for await (const batch of mergeSeriesBatches(sources)) yield* batch;
 }
 
 /** Chunks strictly ascending by (minTime, maxTime) cannot hold two identical chunks. */

@@ -4,7 +4,7 @@
 import { compareUtf8 } from '../labels/labels';
 import { matchExternalLabels, removeLabels, withExternalLabels } from '../labels/external-labels';
 import { fromLabelMatchers, type Matcher } from '../labels/matchers';
-import { mergeSeriesSets } from '../merge/merge-series';
+import { mergeSeriesBatches, type SeriesSource } from '../merge/merge-series';
 import type { InfoServerImpl, SeriesSink, StoreServerImpl } from '../grpc/server';
 import type { ComponentType, InfoResponse, Label, Series } from '../types';
 import { StoreApiError } from '../grpc/errors';
@@ -22,7 +22,8 @@ export interface StoreSource {
   readonly externalLabels: Label[];
   readonly minTime: number;
   readonly maxTime: number;
-  series(req: SourceSelect): AsyncIterable<Series> | Iterable<Series>;
+  /** Matching series sorted by labels, one at a time or in batches of consecutive series. */
+  series(req: SourceSelect): SeriesSource;
   labelNames(req: Omit<SourceSelect, 'skipChunks'>): Promise<string[]> | string[];
   labelValues(name: string, req: Omit<SourceSelect, 'skipChunks'>): Promise<string[]> | string[];
 }
@@ -37,16 +38,24 @@ export interface SourceStoreOptions {
 
 /**
  * A source's series with its external labels added and the request's replica labels
- * (`without_replica_labels`) removed from both, as Thanos's receive and store do.
+ * (`without_replica_labels`) removed from both, as Thanos's receive and store do; batch
+ * by batch.
  */
 async function* withStoreLabels(
   src: StoreSource,
   req: SourceSelect,
   withoutLabels: ReadonlySet<string>,
-): AsyncIterable<Series> {
+): AsyncIterable<Series[]> {
   const external = removeLabels(src.externalLabels, withoutLabels);
-  for await (const s of src.series(req)) {
-    yield { labels: withExternalLabels(removeLabels(s.labels, withoutLabels), external), chunks: s.chunks };
+  for await (const item of src.series(req)) {
+    const batch: readonly Series[] = Array.isArray(item) ? item : [item as Series];
+    const out: Series[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i];
+      const labels = withExternalLabels(removeLabels(s.labels, withoutLabels), external);
+      out[i] = labels === s.labels ? s : { labels, chunks: s.chunks };
+    }
+    yield out;
   }
 }
 
@@ -80,14 +89,18 @@ export function createSourceStore(options: SourceStoreOptions): { store: StoreSe
       );
       let n = 0;
       const limit = req.limit > 0 ? req.limit : Infinity;
-      for await (const series of mergeSeriesSets(streams)) {
-        if (options.seriesLimit && n >= options.seriesLimit) {
-          throw StoreApiError.resourceExhausted(
-            `exceeded series limit: more than ${options.seriesLimit} series requested`,
-          );
+      for await (const batch of mergeSeriesBatches(streams)) {
+        for (const series of batch) {
+          if (options.seriesLimit && n >= options.seriesLimit) {
+            throw StoreApiError.resourceExhausted(
+              `exceeded series limit: more than ${options.seriesLimit} series requested`,
+            );
+          }
+          // Only a saturated transport makes this wait.
+          const sent = sink.send({ type: 'series', series });
+          if (sent) await sent;
+          if (++n >= limit) return;
         }
-        await sink.send({ type: 'series', series });
-        if (++n >= limit) break;
       }
     },
     async labelNames(req, ctx) {

@@ -2,6 +2,7 @@ export { EncNone, EncXOR, EncHistogram, EncFloatHistogram, encodingName, chunkNu
 export type { Chunk } from './chunk';
 export { BitReader, BitWriter } from './bstream';
 export { XorChunkEncoder, XorChunkIterator, UnsupportedChunkEncodingError, chunkIterator } from './xor';
+export { decodeXorInto } from './xor-decode';
 export { floatHiBits, floatLoBits, floatFromBits, isStaleNaNBits, STALE_NAN_HI, STALE_NAN_LO } from './float-bits';
 export {
   ChunkCutter,

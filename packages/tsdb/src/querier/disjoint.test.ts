@@ -83,4 +83,23 @@ describe('disjointChunks', () => {
     expect(out.slice(0, -1).map((c) => new XorChunkIterator(c.chunk.data).numSamples)).toEqual([120, 120, 9]);
     expect(out.at(-1)).toEqual(after);
   });
+
+  it('hands the chunks of a single part without deletions back as they are, overlapping ones merged', () => {
+    const a = chunk([[1, 1]]);
+    const b = chunk([[3, 3]]);
+    const c = chunk([[9, 9]]);
+    const inOrder = disjointChunks(new Series(labels, [{ chunks: [a, b, c], deleted: [] }], 2, 8), 2, 8);
+    expect(inOrder).toEqual([b]);
+    expect(inOrder[0]).toBe(b);
+    const overlapping = chunk([
+      [2, 20],
+      [3, 30],
+    ]);
+    const merged = disjointChunks(new Series(labels, [{ chunks: [a, overlapping, b], deleted: [] }], 0, 10), 0, 10);
+    expect(samplesOf(merged)).toEqual([
+      [1, 1],
+      [2, 20],
+      [3, 30],
+    ]);
+  });
 });

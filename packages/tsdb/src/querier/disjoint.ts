@@ -16,6 +16,11 @@ interface PartChunk extends TimedChunk {
  * compacting chunk merger does. Chunks entirely outside `[mint, maxt]` are left out.
  */
 export function disjointChunks(series: Series, mint: number, maxt: number): TimedChunk[] {
+  // The common case (the head's in-order chunks, one block) needs no merging.
+  if (series.parts.length === 1 && series.parts[0].deleted.length === 0) {
+    const inRange = orderedInRange(series.parts[0].chunks, mint, maxt);
+    if (inRange) return inRange;
+  }
   const items: PartChunk[] = [];
   series.parts.forEach((p, part) => {
     for (const c of p.chunks) if (c.maxTime >= mint && c.minTime <= maxt) items.push({ ...c, part });
@@ -46,4 +51,17 @@ function mergeOverlapping(series: Series, run: PartChunk[], mint: number, maxt: 
   const encoder = new XorChunkSequenceEncoder(out);
   while (it.next()) encoder.append(it.t, it.vHi, it.vLo);
   encoder.finish();
+}
+
+/** The chunks overlapping `[mint, maxt]` when they are in time order without overlaps, else undefined. */
+function orderedInRange(chunks: readonly TimedChunk[], mint: number, maxt: number): TimedChunk[] | undefined {
+  const out: TimedChunk[] = [];
+  let end = -Infinity;
+  for (const c of chunks) {
+    if (c.maxTime < mint || c.minTime > maxt) continue;
+    if (c.minTime <= end) return undefined;
+    end = c.maxTime;
+    out.push(c);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { compareLabels, type Matcher } from '../labels';
-import type { Querier } from './querier';
+import { SERIES_BATCH, type Querier } from './querier';
 import { Series, type SeriesPart } from './series';
 
 /**
@@ -44,5 +44,21 @@ export class MergeQuerier implements Querier {
 
   select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series> {
     return mergeSeriesSets(this.queriers.map((q) => q.select(matchers, mint, maxt)));
+  }
+
+  async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series[]> {
+    if (this.queriers.length === 1) {
+      yield* this.queriers[0].selectBatches(matchers, mint, maxt);
+      return;
+    }
+    let batch: Series[] = [];
+    for await (const s of this.select(matchers, mint, maxt)) {
+      batch.push(s);
+      if (batch.length === SERIES_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 }

@@ -110,6 +110,43 @@ describe('queriers', () => {
     await db.close();
   });
 
+  it('select in batches the same series, in the same order, as one at a time', async () => {
+    const data = temp();
+    const many = Array.from({ length: 600 }, (_, i) =>
+      series(labelsFromRecord({ __name__: 'm', i: String(i).padStart(4, '0') }), ramp(0, 60_000, 15_000)),
+    );
+    await writeBlockFromSamples(data, many, { fsync: false });
+    await writeBlockFromSamples(data, many.slice(100, 200), { fsync: false });
+    const head = await Head.create();
+    const app = head.appender();
+    for (let i = 0; i < 700; i++) {
+      appendFloat(app, app.getOrCreate(labelsFromRecord({ __name__: 'm', i: String(i).padStart(4, '0') })), 90_000, i);
+    }
+    app.commit();
+    const db = await ReadOnlyDb.open(data);
+    const queriers: Querier[] = [
+      new BlockQuerier(db.blocks[0]),
+      new HeadQuerier(head),
+      new MergeQuerier([new BlockQuerier(db.blocks[0])]),
+      new MergeQuerier([...db.blocks.map((b) => new BlockQuerier(b)), new HeadQuerier(head)]),
+    ];
+    for (const q of queriers) {
+      const one: string[] = [];
+      for await (const s of q.select(all, MIN, MAX)) one.push(`${labelsToString(s.labels)} ${s.parts.length}`);
+      const batched: string[] = [];
+      let batches = 0;
+      for await (const b of q.selectBatches(all, MIN, MAX)) {
+        expect(b.length).toBeGreaterThan(0);
+        batches++;
+        for (const s of b) batched.push(`${labelsToString(s.labels)} ${s.parts.length}`);
+      }
+      expect(batched).toEqual(one);
+      expect(one.length).toBeGreaterThanOrEqual(600);
+      expect(batches).toBeLessThan(one.length / 100);
+    }
+    await db.close();
+  });
+
   it('return exact value bits (stale markers, NaN payloads) from samples()', async () => {
     const head = await Head.create();
     const app = head.appender();

@@ -2,16 +2,27 @@ import type { Block } from '../block/reader';
 import { coveredByOneInterval, type TimedChunk } from '../block/trim';
 import type { Head } from '../head';
 import type { Matcher } from '../labels';
+import type { Interval } from '../tombstones';
 import { nonOverlappingLanes } from './lanes';
 import { Series, type SeriesPart } from './series';
 
 /** Selects series by label matchers and an inclusive time range, in label order. */
 export interface Querier {
   select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series>;
+  /**
+   * The same series in batches of consecutive ones: readers that pass on many series (a
+   * StoreAPI answer) take one asynchronous step per batch instead of per series.
+   */
+  selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series[]>;
 }
 
-/** Series entries fetched from the index per read batch. */
-const SERIES_BATCH = 256;
+/** Series per batch (and entries fetched from a block's index per read). */
+export const SERIES_BATCH = 256;
+
+/** The series of a batched selection one at a time. */
+export async function* unbatched(batches: AsyncIterable<Series[]>): AsyncGenerator<Series> {
+  for await (const batch of batches) yield* batch;
+}
 
 /**
  * Queries one persisted block: postings from the index, then per series the chunks that
@@ -20,12 +31,17 @@ const SERIES_BATCH = 256;
 export class BlockQuerier implements Querier {
   constructor(readonly block: Block) {}
 
-  async *select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series> {
+  select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series> {
+    return unbatched(this.selectBatches(matchers, mint, maxt));
+  }
+
+  async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series[]> {
     const { index, chunks: reader, tombstones, syncChunks } = this.block;
     const refs = await index.postingsForMatchers(matchers);
     for (let start = 0; start < refs.length; start += SERIES_BATCH) {
       const batch = Array.from({ length: Math.min(SERIES_BATCH, refs.length - start) }, (_, i) => refs[start + i]);
       const entries = await index.seriesMany(batch);
+      const out: Series[] = [];
       for (let i = 0; i < entries.length; i++) {
         const deleted = tombstones.get(batch[i]);
         const metas = entries[i].chunks.filter(
@@ -37,8 +53,9 @@ export class BlockQuerier implements Querier {
           : await Promise.all(
               metas.map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref) })),
             );
-        yield new Series(entries[i].labels, [{ chunks, deleted }], mint, maxt);
+        out.push(new Series(entries[i].labels, [{ chunks, deleted }], mint, maxt));
       }
+      if (out.length > 0) yield out;
     }
   }
 }
@@ -51,17 +68,32 @@ export class BlockQuerier implements Querier {
 export class HeadQuerier implements Querier {
   constructor(readonly head: Head) {}
 
-  async *select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series> {
+  select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series> {
+    return unbatched(this.selectBatches(matchers, mint, maxt));
+  }
+
+  async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series[]> {
+    let out: Series[] = [];
     for (const s of await this.head.select(matchers, mint, maxt)) {
       const deleted = this.head.deletedIntervals(s.ref);
-      const live = (c: TimedChunk) => !coveredByOneInterval(c.minTime, c.maxTime, deleted);
       const parts: SeriesPart[] = [];
-      const chunks = s.chunks(mint, maxt).filter(live);
+      const chunks = liveChunks(s.chunks(mint, maxt), deleted);
       if (chunks.length > 0) parts.push({ chunks, deleted });
       if (s.ooo)
-        for (const lane of nonOverlappingLanes(s.ooo.chunks(mint, maxt).filter(live)))
+        for (const lane of nonOverlappingLanes(liveChunks(s.ooo.chunks(mint, maxt), deleted)))
           parts.push({ chunks: lane, deleted });
-      if (parts.length > 0) yield new Series(s.labels, parts, mint, maxt);
+      if (parts.length === 0) continue;
+      out.push(new Series(s.labels, parts, mint, maxt));
+      if (out.length === SERIES_BATCH) {
+        yield out;
+        out = [];
+      }
     }
+    if (out.length > 0) yield out;
   }
+}
+
+/** The chunks not entirely deleted (most series have no deletions: the list itself). */
+function liveChunks(chunks: TimedChunk[], deleted: readonly Interval[]): TimedChunk[] {
+  return deleted.length === 0 ? chunks : chunks.filter((c) => !coveredByOneInterval(c.minTime, c.maxTime, deleted));
 }
