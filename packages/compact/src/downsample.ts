@@ -1,7 +1,7 @@
 // Thanos' downsampling of one series (spec/thanos.md §10.4, §10.6): raw samples to
 // 5m aggregates, and aggregates to coarser aggregates along chunk boundaries.
 import { XorChunkEncoder, XorChunkIterator, type Chunk, type TimedChunk } from '@thanos-ts/tsdb';
-import { AggrType, decodeAggrChunk, encodeAggrChunk, type AggrParts } from '@thanos-ts/storepb';
+import { AggrType, CounterTotal, decodeAggrChunk, encodeAggrChunk, type AggrParts } from '@thanos-ts/storepb';
 
 export const RESOLUTION_RAW = 0;
 export const RESOLUTION_5M = 300_000;
@@ -195,29 +195,16 @@ export function applyCounterResets(chunks: readonly Chunk[]): CounterSamples {
   const raw = expandChunks(chunks);
   const timestamps = new Float64Array(raw.timestamps.length);
   const values = new Float64Array(raw.timestamps.length);
+  const counter = new CounterTotal();
   let n = 0;
-  let lastT = 0;
-  let lastV = 0;
-  let total = 0;
   for (let i = 0; i < raw.timestamps.length; i++) {
     const t = raw.timestamps[i];
-    const v = raw.values[i];
-    if (v !== v) continue;
-    if (n === 0) {
-      total = v;
-    } else if (t > lastT) {
-      total += v >= lastV ? v - lastV : v;
-    } else {
-      if (t === lastT) lastV = v;
-      continue;
-    }
-    lastT = t;
-    lastV = v;
+    if (!counter.add(t, raw.values[i])) continue;
     timestamps[n] = t;
-    values[n] = total;
+    values[n] = counter.total;
     n++;
   }
-  return { timestamps: timestamps.subarray(0, n), values: values.subarray(0, n), lastRawValue: lastV };
+  return { timestamps: timestamps.subarray(0, n), values: values.subarray(0, n), lastRawValue: counter.lastRaw };
 }
 
 type WindowValue = (a: Aggregator) => number;

@@ -2,7 +2,7 @@
 // raw XOR chunks as they are, downsampled AggrChunks as the aggregate the query's
 // function needs (spec/thanos.md §4.5, §10.6). Raw values keep their bit pattern so NaN
 // payloads (stale markers) survive.
-import { Aggr, ChunkEncoding, type AggrChunk, type Chunk } from '@thanos-ts/storepb';
+import { Aggr, ChunkEncoding, CounterTotal, type AggrChunk, type Chunk } from '@thanos-ts/storepb';
 import { XorChunkIterator } from '@thanos-ts/tsdb';
 import type { SampleArena } from './sample-arena';
 import { SampleBuffer, type DecodedSamples } from './sample-buffer';
@@ -111,30 +111,16 @@ function appendAverage(out: SampleBuffer, c: AggrChunk, mint: number, maxt: numb
 function decodeCounter(chunks: readonly AggrChunk[], mint: number, maxt: number): DecodedSamples {
   const out = new SampleBuffer(0);
   const it = new XorChunkIterator();
-  let started = false;
-  let lastT = 0;
-  let lastV = 0;
-  let total = 0;
+  const counter = new CounterTotal();
   for (const c of chunks) {
-    const startT = lastT;
-    const seeking = started;
+    // a chunk that starts at or before the previous one's end repeats samples already taken
+    const startT = counter.lastT;
+    const seeking = counter.started;
     it.reset(subChunk(c, 'counter').data);
     while (it.next()) {
       const t = it.t;
-      const v = it.v;
-      if ((seeking && t <= startT) || Number.isNaN(v)) continue;
-      if (!started) {
-        started = true;
-        total = v;
-      } else if (t > lastT) {
-        total += v >= lastV ? v - lastV : v;
-      } else {
-        if (t === lastT) lastV = v;
-        continue;
-      }
-      lastT = t;
-      lastV = v;
-      if (t >= mint && t <= maxt) out.push(t, total);
+      if (seeking && t <= startT) continue;
+      if (counter.add(t, it.v) && t >= mint && t <= maxt) out.push(t, counter.total);
     }
     if (it.err) throw it.err;
   }

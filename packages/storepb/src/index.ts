@@ -75,3 +75,4 @@ export {
   AggrChunkError,
 } from './aggr/aggr-chunk';
 export type { AggrParts, AggrTypeValue } from './aggr/aggr-chunk';
+export { CounterTotal } from './aggr/counter-total';
