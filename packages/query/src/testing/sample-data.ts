@@ -1,19 +1,11 @@
 // A small deterministic data set (counters with resets, histogram buckets, gauges) that
 // tests and benchmarks load into both a real Prometheus and our receiver.
+import { seededRandom } from '@thanos-ts/testkit';
 
 export interface GeneratedSeries {
   labels: Record<string, string>;
   timestamps: number[];
   values: Float64Array;
-}
-
-/** Deterministic pseudo-random numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 export interface DataSetOptions {

@@ -1,3 +1,4 @@
+import { seededRandom } from '@thanos-ts/testkit';
 import { describe, expect, it } from 'vitest';
 import { loadUpstreamProtoRoot } from '../proto/upstream';
 import type { AggrChunk, Series, SeriesResponse } from '../types';
@@ -6,12 +7,10 @@ import { decodeSeriesResponse, encodeSeriesResponse } from './series-codec';
 const upstream = loadUpstreamProtoRoot();
 const SeriesResponsePb = upstream.lookupType('thanos.SeriesResponse');
 
+/** Seeded 32-bit unsigned integers. */
 function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s;
-  };
+  const random = seededRandom(seed);
+  return () => Math.floor(random() * 2 ** 32);
 }
 
 function randomSeries(rand: () => number, i: number): Series {

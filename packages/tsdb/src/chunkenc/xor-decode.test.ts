@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixturesDir } from '@thanos-ts/testkit';
+import { fixturesDir, seededRandom } from '@thanos-ts/testkit';
 import { describe, expect, it } from 'vitest';
 import { walkChunkSegment } from '../chunks';
 import { CorruptionError } from '../encoding';
@@ -15,16 +15,6 @@ function fixtureChunks(): Uint8Array[] {
     for (const { chunk } of walkChunkSegment(readFileSync(file), file)) out.push(new Uint8Array(chunk.data));
   }
   return out;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Decoded samples: timestamps and the values' words, as one comparable byte string. */
@@ -100,7 +90,7 @@ describe('decodeXorInto', () => {
   });
 
   it('keeps only samples inside [mint, maxt] and after the given timestamp', () => {
-    const random = rng(3);
+    const random = seededRandom(3);
     for (const c of chunks.slice(0, 60)) {
       const it = new XorChunkIterator(c);
       const ts: number[] = [];
@@ -114,7 +104,7 @@ describe('decodeXorInto', () => {
   });
 
   it('decodes random bit patterns, NaN payloads, every delta-of-delta bucket and extreme timestamps', () => {
-    const random = rng(11);
+    const random = seededRandom(11);
     const stale: [number, number] = [0x7ff00000, 2];
     for (let s = 0; s < 200; s++) {
       const n = 1 + Math.floor(random() * 300);
@@ -137,7 +127,7 @@ describe('decodeXorInto', () => {
   });
 
   it('throws a CorruptionError where the iterator reports corruption, never reading past the chunk', () => {
-    const random = rng(42);
+    const random = seededRandom(42);
     let errors = 0;
     for (let round = 0; round < 3000; round++) {
       const src = chunks[round % chunks.length];

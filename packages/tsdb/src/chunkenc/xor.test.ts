@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixturesDir } from '@thanos-ts/testkit';
+import { fixturesDir, seededRandom } from '@thanos-ts/testkit';
 import { describe, expect, it } from 'vitest';
 import { walkChunkSegment } from '../chunks';
 import { CorruptionError } from '../encoding';
@@ -56,16 +56,6 @@ function bitsOf(v: number): [number, number] {
   return [hi, floatLoBits()];
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function roundTrip(ts: number[], bits: Array<[number, number]>): void {
   const samples = new Float64Array(ts.length * 3);
   ts.forEach((t, i) => samples.set([t, bits[i][0] >>> 0, bits[i][1] >>> 0], i * 3));
@@ -110,7 +100,7 @@ describe('XOR chunks of the Prometheus fixture blocks', () => {
   });
 
   it('ends corrupt or truncated chunks with a CorruptionError, never hanging', () => {
-    const random = rng(42);
+    const random = seededRandom(42);
     let errors = 0;
     let misbehaved = 0;
     for (let round = 0; round < 3000; round++) {
@@ -213,7 +203,7 @@ describe('XorChunkEncoder', () => {
   });
 
   it('round-trips random series (random walks, random bit patterns, constants)', () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     for (let s = 0; s < 60; s++) {
       const n = 1 + Math.floor(random() * 300);
       const ts: number[] = [];
