@@ -3,6 +3,7 @@
 // innermost stage found on its stack, so nested stages (the local ingest under a forwarded
 // request) are not counted twice. Usage:
 //   node bench/receive-ring/profile-stages.mjs DIR/<setup>   [TOP=30 for the top self-time functions]
+//   [STAGE="local ingest": the top self-time functions of that stage only]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -79,6 +80,7 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
       }
     }
     stages.set(stage, (stages.get(stage) ?? 0) + dt);
+    if (process.env.STAGE !== undefined && stage !== process.env.STAGE) return;
     const key = `${cf.functionName || '(anonymous)'} ${cf.url.split('/').slice(-1)[0]}:${cf.lineNumber}`;
     self.set(key, (self.get(key) ?? 0) + dt);
   });

@@ -2,19 +2,25 @@
 // every receiver process (CPU from /proc, so the load generator's own work is not counted).
 // npx vite-node bench/receive-ring/ring-bench.ts -- [--series 60000] [--samples 10] [--per-request 1000]
 //   [--connections 1] [--reps 3] [--setups single,rf1,rf3] [--idle-seconds 5] [--cpu-prof DIR]
-//   [--warmup-series 20000] [--baseline DIR]
+//   [--warmup-series 20000] [--baseline DIR] [--trace-gc] [--node-flags="--flag ..."] [--pin CPUS]
 // --baseline DIR: a copy of the source tree with other code (e.g. the previous version of the
 // router); every setup then also runs on its CLI, alternating, and the rows say which ran.
+// Setups: single, rf1, rf3, and two floors without any routing: split (three independent
+// receivers, each fed a third of the load) and copies (three independent receivers, each fed
+// all of it: what RF=3 costs before routing and forwarding).
+// --trace-gc: count and pause time of each kind of GC in the receivers during the load (with
+// GC_LOG=PREFIX in the environment, their GC log is written to PREFIX-<setup>.log);
+// --node-flags: more node flags for the receivers (space-separated, as one argument);
+// --pin: run the receivers under `taskset -c CPUS`.
 // Setups alternate within each repetition, so that a change in the machine's load hits all of them.
 // The CLI is bundled once into a private file, so concurrent builds by others do not change it mid-run.
 import { bundle, REQUIRE_BANNER } from '../../scripts/bundle.mjs';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import {
   freePort,
-  processUsage,
   repoRoot,
   startProcess,
   tempDir,
@@ -36,6 +42,9 @@ const { values } = parseArgs({
     'warmup-series': { type: 'string', default: '0' },
     'cpu-prof': { type: 'string' },
     baseline: { type: 'string' },
+    pin: { type: 'string' },
+    'trace-gc': { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -44,12 +53,19 @@ interface Setup {
   name: string;
   size: number;
   rf: number;
+  /**
+   * False: the receivers are independent ingestors, no routing at all; each is fed its own third
+   * of the load at rf 1, the whole load at rf 3 (the CPU floor of three processes storing it).
+   */
+  ring: boolean;
 }
 
 const SETUPS: Setup[] = [
-  { key: 'single', name: '1 receiver (ingestor only)', size: 1, rf: 1 },
-  { key: 'rf1', name: '3 receivers, RF=1', size: 3, rf: 1 },
-  { key: 'rf3', name: '3 receivers, RF=3', size: 3, rf: 3 },
+  { key: 'single', name: '1 receiver (ingestor only)', size: 1, rf: 1, ring: true },
+  { key: 'split', name: '3 receivers, no ring', size: 3, rf: 1, ring: false },
+  { key: 'rf1', name: '3 receivers, RF=1', size: 3, rf: 1, ring: true },
+  { key: 'rf3', name: '3 receivers, RF=3', size: 3, rf: 3, ring: true },
+  { key: 'copies', name: '3 receivers, no ring, each fed everything', size: 3, rf: 3, ring: false },
 ];
 
 interface Member {
@@ -69,28 +85,32 @@ function bundleCli(root: string, name: string): Promise<string> {
 }
 
 async function startRing(cli: string, dir: string, setup: Setup): Promise<Member[]> {
-  const { size, rf } = setup;
+  const { size, rf, ring: inRing } = setup;
   mkdirSync(dir, { recursive: true });
   const grpc = await Promise.all(Array.from({ length: size }, () => freePort()));
   const file = join(dir, 'hashrings.json');
-  if (size > 1) writeFileSync(file, JSON.stringify([{ endpoints: grpc.map((p) => `127.0.0.1:${p}`) }]));
+  if (size > 1 && inRing) writeFileSync(file, JSON.stringify([{ endpoints: grpc.map((p) => `127.0.0.1:${p}`) }]));
   const profDir = values['cpu-prof'];
   if (profDir) mkdirSync(join(profDir, setup.key), { recursive: true });
   const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, setup.key)}`] : [];
+  if (values['trace-gc']) nodeArgs.push('--trace-gc');
+  nodeArgs.push(...values['node-flags'].split(' ').filter(Boolean));
   const started: RunningProcess[] = [];
   const members = await Promise.allSettled(
     grpc.map(async (g, i) => {
       const rw = await freePort();
       const http = await freePort();
       const ring =
-        size > 1
+        size > 1 && inRing
           ? [
               `--receive.hashrings-file=${file}`,
               `--receive.local-endpoint=127.0.0.1:${g}`,
               `--receive.replication-factor=${rf}`,
             ]
           : [];
-      const proc = startProcess(process.execPath, [
+      const pin = values.pin ? ['-c', values.pin, process.execPath] : [];
+      const proc = startProcess(values.pin ? 'taskset' : process.execPath, [
+        ...pin,
         ...nodeArgs,
         cli,
         'receive',
@@ -127,15 +147,65 @@ async function startRingRetrying(cli: string, dir: string, setup: Setup): Promis
   }
 }
 
-const cpuOf = (members: Member[]) => members.map((m) => processUsage(m.proc.pid).cpuSeconds);
+/** User and system CPU seconds and context switches of a process, from /proc. */
+interface Usage {
+  user: number;
+  system: number;
+  switches: number;
+}
+
+function usageOf(pid: number): Usage {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const count = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return {
+    user: Number(fields[11]) / 100,
+    system: Number(fields[12]) / 100,
+    switches: count('voluntary_ctxt_switches') + count('nonvoluntary_ctxt_switches'),
+  };
+}
+
+/** The members' usage summed. */
+function usage(members: Member[]): Usage {
+  const total = { user: 0, system: 0, switches: 0 };
+  for (const m of members) {
+    const u = usageOf(m.proc.pid);
+    total.user += u.user;
+    total.system += u.system;
+    total.switches += u.switches;
+  }
+  return total;
+}
+
+const cpuOf = (members: Member[]) => {
+  const u = usage(members);
+  return u.user + u.system;
+};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 interface Measurement {
   samples: number;
   failed: number;
   cpu: number;
+  systemCpu: number;
+  switches: number;
   idleCpuPerSecond: number;
   wallSeconds: number;
+}
+
+/** Count and pause time of each kind of GC in `--trace-gc` output. */
+function gcSummary(log: string): string {
+  const kinds = new Map<string, { count: number; ms: number }>();
+  for (const m of log.matchAll(
+    /: (Scavenge|Mark-Compact|Mark-Compact \(reduce\)|Minor Mark-Compact)[^,]*, ([\d.]+) \/ [\d.]+ ms/g,
+  )) {
+    const k = kinds.get(m[1]) ?? { count: 0, ms: 0 };
+    k.count++;
+    k.ms += Number(m[2]);
+    kinds.set(m[1], k);
+  }
+  return [...kinds].map(([kind, { count, ms }]) => `${kind} ${count}x ${ms.toFixed(0)} ms`).join(', ');
 }
 
 /** Every receiver gets an equal share of the requests, as behind a load balancer. */
@@ -156,21 +226,34 @@ async function measure(cli: string, setup: Setup, plan: LoadPlan): Promise<Measu
       await sleep(1000);
       const idle0 = cpuOf(members);
       await sleep(idleSeconds * 1000);
-      idleCpuPerSecond = (sum(cpuOf(members)) - sum(idle0)) / idleSeconds;
+      idleCpuPerSecond = (cpuOf(members) - idle0) / idleSeconds;
     }
     if (warmup) await sendEvenly(members, warmup, 'warmup');
-    const before = cpuOf(members);
+    const outputBefore = members.map((m) => m.proc.output().length);
+    const before = usage(members);
     const started = performance.now();
-    const results = await sendEvenly(members, plan);
+    const copies = !setup.ring && setup.rf > 1;
+    const results = copies
+      ? await Promise.all(members.map((m) => runLoad({ url: m.url, plan })))
+      : await sendEvenly(members, plan);
     const ended = performance.now();
-    const cpu = sum(cpuOf(members)) - sum(before);
+    const after = usage(members);
+    if (values['trace-gc']) {
+      const log = members.map((m, i) => m.proc.output().slice(outputBefore[i])).join('\n');
+      console.error(`  ${setup.name}: GC during the load: ${gcSummary(log)}`);
+      if (process.env.GC_LOG) writeFileSync(`${process.env.GC_LOG}-${setup.key}.log`, log);
+    }
+    const cpu = after.user + after.system - before.user - before.system;
     const wallSeconds = (ended - started) / 1000;
     for (const r of results) for (const e of r.errorSamples.slice(0, 3)) console.error(`  ${setup.name}: ${e}`);
     window = { started, ended };
     return {
-      samples: sum(results.map((r) => r.samples)),
+      // a copy is a replica: count the load once, as the ring's acknowledged samples
+      samples: sum(results.map((r) => r.samples)) / (copies ? setup.rf : 1),
       failed: sum(results.map((r) => r.failed)),
       cpu,
+      systemCpu: after.system - before.system,
+      switches: after.switches - before.switches,
       idleCpuPerSecond,
       wallSeconds,
     };
@@ -232,9 +315,9 @@ if (values.baseline) variants.push({ name: 'baseline', cli: await bundleCli(valu
 try {
   console.log(`${plan.totalSamples} samples per run, ${plan.shards.length} senders`);
   console.log(
-    '| rep | code | setup | acknowledged | failed | wall s | receivers CPU s | idle CPU s/s | acknowledged samples / CPU s | stored samples / CPU s |',
+    '| rep | code | setup | acknowledged | failed | wall s | receivers CPU s | of which system | context switches | idle CPU s/s | acknowledged samples / CPU s | stored samples / CPU s |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const stored = new Map<string, number[]>();
   for (let rep = 1; rep <= Number(values.reps); rep++) {
     for (const setup of setups) {
@@ -244,7 +327,7 @@ try {
         const key = `${variant.name} ${setup.key}`;
         stored.set(key, [...(stored.get(key) ?? []), perCpu * setup.rf]);
         console.log(
-          `| ${rep} | ${variant.name} | ${setup.name} | ${m.samples} | ${m.failed} | ${m.wallSeconds.toFixed(1)} | ${m.cpu.toFixed(2)} | ${m.idleCpuPerSecond.toFixed(3)} | ${Math.round(perCpu)} | ${Math.round(perCpu * setup.rf)} |`,
+          `| ${rep} | ${variant.name} | ${setup.name} | ${m.samples} | ${m.failed} | ${m.wallSeconds.toFixed(1)} | ${m.cpu.toFixed(2)} | ${m.systemCpu.toFixed(2)} | ${m.switches} | ${m.idleCpuPerSecond.toFixed(3)} | ${Math.round(perCpu)} | ${Math.round(perCpu * setup.rf)} |`,
         );
       }
     }
@@ -253,7 +336,7 @@ try {
   for (const variant of variants) {
     const single = stored.get(`${variant.name} single`);
     if (!single) continue;
-    for (const key of ['rf1', 'rf3']) {
+    for (const key of ['split', 'rf1', 'rf3', 'copies']) {
       const other = stored.get(`${variant.name} ${key}`);
       if (!other) continue;
       const ratios = other.map((v, i) => single[i] / v - 1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli';
 import type { Command } from './command';
+import { oneOfFlag, UsageError } from './flags';
 
 function capture() {
   const out: string[] = [];
@@ -92,5 +93,15 @@ describe('runCli', () => {
     const c = capture();
     expect(await runCli(root, ['receive', '--help'], c.io)).toBe(0);
     expect(c.out.join('')).toContain('--label=VALUE');
+  });
+});
+
+describe('oneOfFlag', () => {
+  it('returns an allowed value and refuses others, naming the flag and the choices', () => {
+    const flags = { 'receive.grpc-compression': 'snappy', 'deduplication.func': 'zstd' };
+    expect(oneOfFlag(flags, 'receive.grpc-compression', ['snappy', 'none'])).toBe('snappy');
+    expect(() => oneOfFlag(flags, 'deduplication.func', ['penalty', 'chain'])).toThrow(
+      new UsageError('--deduplication.func: unknown value "zstd" (expected one of penalty, chain)'),
+    );
   });
 });

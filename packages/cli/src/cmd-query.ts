@@ -1,7 +1,7 @@
 import { Querier, type DedupFunc } from '@thanos-ts/query';
 import { runUntilSignal } from '@thanos-ts/runtime';
 import type { Command } from './command';
-import { UsageError, type FlagValues } from './flags';
+import { oneOfFlag, UsageError, type FlagValues } from './flags';
 import { grpcFlag, httpFlag, logFlags, loggerFromFlags } from './service-flags';
 
 /** Repeatable flags that Thanos also accepts comma-separated. */
@@ -10,13 +10,6 @@ function listFlag(flags: FlagValues, name: string): string[] {
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter(Boolean);
-}
-
-function dedupFuncFlag(flags: FlagValues): DedupFunc {
-  const v = flags['deduplication.func'] as string;
-  if (v !== 'penalty' && v !== 'chain')
-    throw new UsageError(`--deduplication.func must be penalty or chain, got "${v}"`);
-  return v;
 }
 
 export const queryCommand: Command = {
@@ -98,7 +91,7 @@ export const queryCommand: Command = {
       endpoints,
       sdFiles,
       replicaLabels: listFlag(flags, 'query.replica-label'),
-      dedupFunc: dedupFuncFlag(flags),
+      dedupFunc: oneOfFlag<DedupFunc>(flags, 'deduplication.func', ['penalty', 'chain']),
       partialResponse: flags['query.partial-response'] as boolean,
       autoDownsampling: flags['query.auto-downsampling'] as boolean,
       queryTimeoutMs: flags['query.timeout'] as number,

@@ -21,6 +21,15 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** The value of a string flag that must be one of `allowed`, or a usage error naming them. */
+export function oneOfFlag<T extends string>(flags: FlagValues, name: string, allowed: readonly T[]): T {
+  const value = flags[name] as string;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name}: unknown value ${JSON.stringify(value)} (expected one of ${allowed.join(', ')})`);
+  }
+  return value as T;
+}
+
 /** Parses a Prometheus-style duration (`1h30m`, `500ms`, `0s`) into milliseconds. */
 export function parseDurationMs(text: string): number {
   if (text.length === 0) throw new UsageError('empty duration string');

@@ -10,6 +10,13 @@ export type { ReceiverConfig } from './receiver';
 export { parseLimitsConfig, noLimits, LimitsConfigError } from './limits';
 export type { WriteLimits, TenantLimits, RequestLimits } from './limits';
 export { labelSetProblem } from './ingest';
-export { BadReplicaError, httpStatusOf, replicationPlan, ReplicationTally, writeQuorum } from './router/index';
-export type { FailureKind, ReplicaFailure, ReplicationPlan } from './router/index';
+export {
+  BadReplicaError,
+  GRPC_COMPRESSIONS,
+  httpStatusOf,
+  replicationPlan,
+  ReplicationTally,
+  writeQuorum,
+} from './router/index';
+export type { FailureKind, GrpcCompression, ReplicaFailure, ReplicationPlan } from './router/index';
 export { loopbackReceiverConfig } from './testing/loopback';

@@ -34,6 +34,7 @@ import {
   spillRootOf,
   WriteRouter,
   type ForwardedRequest,
+  type GrpcCompression,
   type ReplicaFailure,
 } from './router/index';
 
@@ -92,6 +93,8 @@ export interface ReceiverConfig {
   forwardTimeoutMs?: number;
   /** `--receive-forward-max-backoff` (default 5 s). */
   forwardMaxBackoffMs?: number;
+  /** `--receive.grpc-compression` of forwarded requests (default `none`; Thanos's default is `snappy`). */
+  grpcCompression?: GrpcCompression;
   /** `--receive.spill.max-bytes`: bound of the on-disk spill of each peer (default 1 GiB). */
   spillMaxBytes?: number;
 }
@@ -256,6 +259,7 @@ export class Receiver {
       replicationFactor: c.replicationFactor ?? 1,
       forwardTimeoutMs: c.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS,
       maxBackoffMs: c.forwardMaxBackoffMs ?? DEFAULT_FORWARD_MAX_BACKOFF_MS,
+      grpcCompression: c.grpcCompression ?? 'none',
       spillRoot: spillRootOf(c.tsdbPath),
       spillMaxBytes: c.spillMaxBytes ?? DEFAULT_SPILL_MAX_BYTES,
       splitTenantLabel: this.splitLabel,

@@ -28,6 +28,7 @@ export type {
   StoreServerOptions,
 } from './grpc/server';
 export { StoreClient } from './grpc/client';
+export { encodeSnappyStream, decodeSnappyStream, SnappyStreamError } from './grpc/snappy-stream';
 export type { CallOptions, StoreClientOptions } from './grpc/client';
 
 export { compareUtf8, compareLabels, labelsEqual, sortLabels, labelValue } from './labels/labels';

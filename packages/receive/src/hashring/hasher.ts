@@ -4,6 +4,8 @@ import type { Label } from './types';
 /** Byte between tenant, label names and values in the series hash input (never valid UTF-8). */
 const SEPARATOR = 0xff;
 const INITIAL_CAPACITY = 1024;
+/** Room after the input that `hashLabelRanges`' 8-byte copies may write into. */
+const COPY_SLACK = 8;
 
 /**
  * XXH64 (seed 0) of a series: `tenant 0xFF (name 0xFF value 0xFF)*`, labels in the order
@@ -120,22 +122,36 @@ class WasmSeriesHasher implements SeriesHasher {
       this.tenantBytes = utf8.encode(tenant);
     }
     const tenantBytes = this.tenantBytes;
-    let size = tenantBytes.length + 1;
-    for (let l = first; l < end; l++) size += refs[4 * l + 1] - refs[4 * l] + refs[4 * l + 3] - refs[4 * l + 2] + 2;
     this.len = 0;
-    this.reserve(size);
-    const out = this.buf;
-    const outWords = this.words;
+    this.reserve(tenantBytes.length + 1 + COPY_SLACK);
+    let out = this.buf;
+    let outWords = this.words;
     let p = 0;
     for (let i = 0; i < tenantBytes.length; i++) out[p++] = tenantBytes[i];
     out[p++] = SEPARATOR;
+    // Strings are copied 8 bytes at a time, the last step running up to 7 bytes past the
+    // string's end (bytes that what follows overwrites, or that lie beyond the input's
+    // length); only a string ending within 8 bytes of the end of `src` goes byte by byte.
+    const wordsEnd = src.length - 8;
     for (let i = 4 * first, stop = 4 * end; i < stop; i += 2) {
       if (i >> 2 === skip) continue;
-      // four bytes at a time, then the tail: faster than a byte loop for names and values
       let k = refs[i];
       const e = refs[i + 1];
-      for (; k + 4 <= e; k += 4, p += 4) outWords.setUint32(p, srcWords.getUint32(k));
-      while (k < e) out[p++] = src[k++];
+      if (p + (e - k) + 1 + COPY_SLACK > out.length) {
+        this.len = p;
+        this.reserve(e - k + 1 + COPY_SLACK);
+        out = this.buf;
+        outWords = this.words;
+      }
+      if (e <= wordsEnd) {
+        for (let q = p; k < e; k += 8, q += 8) {
+          outWords.setInt32(q, srcWords.getInt32(k, true), true);
+          outWords.setInt32(q + 4, srcWords.getInt32(k + 4, true), true);
+        }
+        p += e - refs[i];
+      } else {
+        while (k < e) out[p++] = src[k++];
+      }
       out[p++] = SEPARATOR;
     }
     this.len = p;

@@ -59,6 +59,37 @@ describe('encodeForwardRequest', () => {
     expect(east.exemplars).toEqual([{ labels: [{ name: 'trace_id', value: 'x' }], value: 2, timestamp: 3 }]);
   });
 
+  it('copies series that follow one another in the request as they were sent, whatever their framing', () => {
+    const series = Array.from({ length: 6 }, (_, i) => ({
+      labels: [
+        { name: '__name__', value: 'm' },
+        { name: 'i', value: String(i) },
+      ],
+      timestamps: [i],
+      values: Float64Array.of(i === 3 ? STALE : i),
+    }));
+    // series 4's TimeSeries field is framed with a two-byte length varint for a short length (valid protobuf)
+    const parts = series.map((ts, i) => {
+      const field = Buffer.from(encodeWriteRequest({ timeseries: [ts] }));
+      if (i !== 4) return field;
+      return Buffer.concat([Buffer.from([0x0a, (field[1] & 0x7f) | 0x80, 0x00]), field.subarray(2)]);
+    });
+    const view = decodeRemoteWrite(Buffer.concat(parts));
+    const groups = [
+      { tenant: 't', series: [0, 1, 2, 3, 4, 5] },
+      { tenant: 'u', series: [1, 3, 4] },
+    ];
+    const decoded = decodeWriteRequest(encodeForwardRequest(view, groups, undefined, 1));
+    const names = decoded.timeseriesTenantData.map((t) => t.timeseries.map((ts) => ts.labels[1].value));
+    expect(names).toEqual([
+      ['0', '1', '2', '3', '4', '5'],
+      ['1', '3', '4'],
+    ]);
+    const sent = decoded.timeseriesTenantData[0].timeseries[3];
+    expect(new BigUint64Array(sent.values.buffer, sent.values.byteOffset, 1)[0]).toBe(0x7ff0000000000002n);
+    expect([...decoded.timeseriesTenantData[1].timeseries[2].timestamps]).toEqual([4]);
+  });
+
   it('hashes series with the hashring hasher exactly as hashViewSeries does', async () => {
     const hasher = await createSeriesHasher();
     for (let s = 0; s < request.seriesCount; s++) {

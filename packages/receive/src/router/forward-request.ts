@@ -78,6 +78,44 @@ function labelMessageSize(refs: Uint32Array, l: number): number {
   return (nameLen > 0 ? lenFieldSize(nameLen) : 0) + (valueLen > 0 ? lenFieldSize(valueLen) : 0);
 }
 
+/**
+ * Where series `s`'s TimeSeries field (tag and length included) starts in the request, when
+ * its tag and length are encoded as we would encode them (then the field can be copied as a
+ * whole); -1 otherwise. A longer length varint would put a continuation byte (>= 0x80), not
+ * the tag, where the minimal encoding expects the tag.
+ */
+function fieldStart(view: WriteRequestView, s: number): number {
+  const start = view.seriesByteRange[2 * s];
+  const header = 1 + varintSize(view.seriesByteRange[2 * s + 1] - start);
+  return start >= header && view.buffer[start - header] === ((1 << 3) | WIRE_LEN) ? start - header : -1;
+}
+
+/**
+ * Writes the series `series[from]`, `series[from + 1]`... that follow one another in the
+ * request and are forwarded as sent, with one copy; returns how many it wrote (0: series
+ * `series[from]` needs writing on its own).
+ */
+function writeRun(
+  w: Writer,
+  view: WriteRequestView,
+  series: ArrayLike<number>,
+  from: number,
+  skipLabel: Int32Array | undefined,
+): number {
+  const first = series[from];
+  const start = skipLabel && skipLabel[first] >= 0 ? -1 : fieldStart(view, first);
+  if (start < 0) return 0;
+  let end = view.seriesByteRange[2 * first + 1];
+  let k = from + 1;
+  for (; k < series.length; k++) {
+    const s = series[k];
+    if ((skipLabel && skipLabel[s] >= 0) || fieldStart(view, s) !== end) break;
+    end = view.seriesByteRange[2 * s + 1];
+  }
+  w.bytes(view.buffer.subarray(start, end));
+  return k - from;
+}
+
 function writeSeries(w: Writer, view: WriteRequestView, s: number, skip: number, size: number): void {
   w.tag(1, WIRE_LEN);
   w.varint(size);
@@ -138,13 +176,15 @@ const utf8 = new TextEncoder();
 /**
  * Encodes `thanos.WriteRequest{replica, timeseries_tenant_data: [{timeseries, tenant}...]}`
  * for the given series of `view`; `skipLabel[s]` is the flat index of the split-tenant
- * label of series `s` (dropped from the forwarded series) or -1.
+ * label of series `s` (dropped from the forwarded series) or -1. The bytes go to a buffer
+ * from `allocate`.
  */
 export function encodeForwardRequest(
   view: WriteRequestView,
   groups: readonly TenantSeries[],
   skipLabel: Int32Array | undefined,
   replica: number,
+  allocate: (size: number) => Buffer = Buffer.allocUnsafe,
 ): Buffer {
   const tenants = groups.map((g) => utf8.encode(g.tenant));
   const seriesSizes = groups.map((g) => {
@@ -163,7 +203,7 @@ export function encodeForwardRequest(
   let total = replica !== 0 ? 1 + varintSize(replica) : 0;
   for (const n of tupleSizes) total += lenFieldSize(n);
 
-  const w = new Writer(Buffer.allocUnsafe(total));
+  const w = new Writer(allocate(total));
   if (replica !== 0) {
     w.tag(3, WIRE_VARINT);
     w.varint(replica);
@@ -171,9 +211,15 @@ export function encodeForwardRequest(
   groups.forEach((g, i) => {
     w.tag(4, WIRE_LEN);
     w.varint(tupleSizes[i]);
-    for (let k = 0; k < g.series.length; k++) {
+    for (let k = 0; k < g.series.length;) {
+      const copied = writeRun(w, view, g.series, k, skipLabel);
+      if (copied > 0) {
+        k += copied;
+        continue;
+      }
       const s = g.series[k];
       writeSeries(w, view, s, skipLabel ? skipLabel[s] : -1, seriesSizes[i][k]);
+      k++;
     }
     if (tenants[i].length > 0) {
       w.tag(2, WIRE_LEN);

@@ -1,6 +1,8 @@
+import * as http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { freePort } from '@thanos-ts/testkit';
-import { createStoreServer, type StoreServer } from '@thanos-ts/storepb';
+import { createStoreServer, decodeSnappyStream, type StoreServer } from '@thanos-ts/storepb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnaryClient } from './grpc-unary';
 import { PeerCallError, PeerClient } from './peer-client';
@@ -67,6 +69,50 @@ describe('UnaryClient against a grpc-js server', () => {
     }
   });
 
+  it('compresses with snappy when asked, and the server hands the handler the original bytes', async () => {
+    const client = new UnaryClient(address, 'snappy');
+    received.length = 0;
+    try {
+      const text = Buffer.from('compressible '.repeat(20_000));
+      const random = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24));
+      for (const body of [text, random, Buffer.alloc(0)]) {
+        expect((await client.call('/test.T/Echo', body, 5000)).code).toBe(grpc.status.OK);
+        expect(received.splice(0).map((r) => r.body.equals(body))).toEqual([true]);
+      }
+    } finally {
+      client.close();
+    }
+  });
+
+  it('puts a snappy stream behind the compressed flag and declares it in grpc-encoding', async () => {
+    const seen: Array<{ encoding: unknown; frame: Buffer }> = [];
+    const raw = http2.createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        seen.push({ encoding: req.headers['grpc-encoding'], frame: Buffer.concat(parts) });
+        res.writeHead(200, { 'content-type': 'application/grpc' });
+        res.addTrailers({ 'grpc-status': '0' });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    const client = new UnaryClient(`127.0.0.1:${(raw.address() as AddressInfo).port}`, 'snappy');
+    try {
+      const body = Buffer.from('compressible '.repeat(20_000));
+      expect((await client.call('/test.T/Echo', body, 5000)).code).toBe(grpc.status.OK);
+      const [{ encoding, frame }] = seen;
+      expect(encoding).toBe('snappy');
+      expect(frame[0]).toBe(1);
+      expect(frame.readUInt32BE(1)).toBe(frame.length - 5);
+      expect(frame.length).toBeLessThan(body.length / 10);
+      expect(Buffer.from(decodeSnappyStream(frame.subarray(5), body.length)).equals(body)).toBe(true);
+    } finally {
+      client.close();
+      await new Promise((r) => raw.close(r));
+    }
+  });
+
   it('reports the status and percent-decoded message the server answered with', async () => {
     const client = new UnaryClient(address);
     try {
@@ -92,6 +138,28 @@ describe('UnaryClient against a grpc-js server', () => {
       const [echo] = received.splice(0);
       expect(echo.deadlineInMs).toBeGreaterThan(1000);
       expect(echo.deadlineInMs).toBeLessThanOrEqual(5000);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('says when the message is released: after the stream closed, also for a call ended by its deadline', async () => {
+    const client = new UnaryClient(address);
+    try {
+      const events: string[] = [];
+      const ok = client.call('/test.T/Echo', Buffer.from('z'), 5000, () => events.push('released ok'));
+      await ok;
+      events.push('resolved ok');
+      const late = await client.call('/test.T/Hang', Buffer.from('x'), 100, () => events.push('released hang'));
+      events.push('resolved hang');
+      expect(late.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(events).toEqual(['released ok', 'resolved ok', 'resolved hang', 'released hang']);
+      client.close();
+      let released = 0;
+      await client.call('/test.T/Echo', Buffer.from('z'), 5000, () => released++);
+      expect(released).toBe(1);
+      received.splice(0);
     } finally {
       client.close();
     }

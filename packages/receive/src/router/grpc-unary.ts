@@ -5,6 +5,7 @@
 // building and parsing the message (bench/README.md, "receive ring").
 import * as http2 from 'node:http2';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { encodeSnappyStream } from '@thanos-ts/storepb';
 
 const {
   HTTP2_HEADER_AUTHORITY,
@@ -18,6 +19,10 @@ const {
   NGHTTP2_CANCEL,
   NGHTTP2_REFUSED_STREAM,
 } = http2.constants;
+
+/** `--receive.grpc-compression`: how forwarded requests are compressed (Thanos's `snappy` is the stream format). */
+export const GRPC_COMPRESSIONS = ['snappy', 'none'] as const;
+export type GrpcCompression = (typeof GRPC_COMPRESSIONS)[number];
 
 /** How a call ended: gRPC status code and message. */
 export interface UnaryStatus {
@@ -76,16 +81,20 @@ export class UnaryClient {
   constructor(
     /** `host:port` of the gRPC server. */
     readonly address: string,
+    private readonly compression: GrpcCompression = 'none',
   ) {}
 
   /**
    * Sends `message` to `path` and resolves with the call's status (OK included); the response
    * message is not needed by any caller, so it is read and dropped. Never rejects.
+   * `released` is called once HTTP/2 reads `message` no more: when the stream has closed,
+   * which can be after the call resolved (a deadline resolves it at once), or never.
    */
-  call(path: string, message: Buffer, timeoutMs: number): Promise<UnaryStatus> {
+  call(path: string, message: Buffer, timeoutMs: number, released?: () => void): Promise<UnaryStatus> {
     return new Promise((resolve) => {
       if (this.closed) {
         resolve({ code: GrpcStatus.UNAVAILABLE, details: 'client closed' });
+        released?.();
         return;
       }
       const headers: http2.OutgoingHttpHeaders = {
@@ -99,6 +108,8 @@ export class UnaryClient {
         'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
         'grpc-accept-encoding': 'identity',
       };
+      const compressed = this.compression === 'snappy';
+      if (compressed) headers['grpc-encoding'] = 'snappy';
 
       let settled = false;
       let stream: http2.ClientHttp2Stream | undefined;
@@ -122,6 +133,7 @@ export class UnaryClient {
         this.session?.destroy();
         this.session = undefined;
         finish(this.transportStatus(err));
+        released?.();
         return;
       }
       let responseHeaders: http2.IncomingHttpHeaders | undefined;
@@ -132,6 +144,7 @@ export class UnaryClient {
       stream.on('data', () => {});
       stream.on('error', (err) => finish(this.transportStatus(err)));
       stream.on('close', () => {
+        released?.();
         const s = stream!;
         const status = (trailers && statusFrom(trailers)) ?? (responseHeaders && statusFrom(responseHeaders));
         if (status) return finish(status);
@@ -149,12 +162,13 @@ export class UnaryClient {
           details: s.rstCode ? `stream reset with HTTP/2 code ${s.rstCode}` : 'connection closed before the call ended',
         });
       });
-      // the length prefix: not compressed (0), message length
+      const body = compressed ? encodeSnappyStream(message) : message;
+      // the length prefix: whether the message is compressed, its length
       const prefix = Buffer.allocUnsafe(5);
-      prefix[0] = 0;
-      prefix.writeUInt32BE(message.length, 1);
+      prefix[0] = compressed ? 1 : 0;
+      prefix.writeUInt32BE(body.length, 1);
       stream.write(prefix);
-      stream.end(message);
+      stream.end(body);
     });
   }
 

@@ -10,3 +10,5 @@ export type { TenantSeries } from './forward-request';
 export { parseForwardedRequest, ForwardedRequestError } from './forwarded-request';
 export type { ForwardedRequest } from './forwarded-request';
 export { serveRawRemoteWrite } from './writeable-service';
+export { GRPC_COMPRESSIONS } from './grpc-unary';
+export type { GrpcCompression } from './grpc-unary';

@@ -1,7 +1,7 @@
 // gRPC client of a peer receiver's `thanos.WriteableStore/RemoteWrite` that sends an already
 // encoded WriteRequest (the router builds it from the received bytes; the spill stores it).
 import * as grpc from '@grpc/grpc-js';
-import { UnaryClient } from './grpc-unary';
+import { UnaryClient, type GrpcCompression } from './grpc-unary';
 import type { ReplicaFailure } from './quorum';
 
 const REMOTE_WRITE_PATH = '/thanos.WriteableStore/RemoteWrite';
@@ -42,13 +42,19 @@ export class PeerCallError extends Error {
 export class PeerClient {
   private readonly client: UnaryClient;
 
-  constructor(readonly address: string) {
-    this.client = new UnaryClient(address);
+  constructor(
+    readonly address: string,
+    compression: GrpcCompression = 'none',
+  ) {
+    this.client = new UnaryClient(address, compression);
   }
 
-  /** Sends one encoded `thanos.WriteRequest`; rejects with `PeerCallError`. */
-  remoteWrite(request: Buffer, timeoutMs: number): Promise<void> {
-    return this.call(REMOTE_WRITE_PATH, request, timeoutMs);
+  /**
+   * Sends one encoded `thanos.WriteRequest`; rejects with `PeerCallError`. `released`: see
+   * `UnaryClient.call`.
+   */
+  remoteWrite(request: Buffer, timeoutMs: number, released?: () => void): Promise<void> {
+    return this.call(REMOTE_WRITE_PATH, request, timeoutMs, released);
   }
 
   /** `thanos.info.Info/Info`: whether the peer answers at all. */
@@ -60,8 +66,8 @@ export class PeerClient {
     this.client.close();
   }
 
-  private async call(path: string, request: Buffer, timeoutMs: number): Promise<void> {
-    const { code, details } = await this.client.call(path, request, timeoutMs);
+  private async call(path: string, request: Buffer, timeoutMs: number, released?: () => void): Promise<void> {
+    const { code, details } = await this.client.call(path, request, timeoutMs, released);
     if (code !== grpc.status.OK) throw new PeerCallError(this.address, code, details);
   }
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@thanos-ts/runtime';
+import type { GrpcCompression } from './grpc-unary';
 import type { RouterMetrics } from './metrics';
 import { PeerCallError, PeerClient } from './peer-client';
 import type { ReplicaFailure } from './quorum';
@@ -35,6 +36,7 @@ export interface PeerOptions {
   spillMaxBytes: number;
   forwardTimeoutMs: number;
   maxBackoffMs: number;
+  compression: GrpcCompression;
   logger: Logger;
   metrics: RouterMetrics;
 }
@@ -62,7 +64,7 @@ export class Peer {
   constructor(private readonly options: PeerOptions) {
     this.address = options.address;
     this.logger = options.logger.with({ peer: options.address });
-    this.client = new PeerClient(options.address);
+    this.client = new PeerClient(options.address, options.compression);
   }
 
   /** Opens the spill left by an earlier run and starts delivering it. */
@@ -88,11 +90,13 @@ export class Peer {
   /**
    * Delivers one encoded `thanos.WriteRequest`. Resolves to undefined when the peer stored it,
    * else to the failure to count against the quorum; when the peer is down or catching up
-   * the write is kept in the spill (and still counts as a failure here).
+   * the write is kept in the spill (and still counts as a failure here). `sent` is called
+   * once the connection reads `request` no more (see `UnaryClient.call`), or never.
    */
-  async forward(request: Buffer): Promise<ReplicaFailure | undefined> {
+  async forward(request: Buffer, sent?: () => void): Promise<ReplicaFailure | undefined> {
     const { metrics } = this.options;
     if (this.down) {
+      sent?.();
       this.keep(request);
       return {
         kind: 'unavailable',
@@ -100,7 +104,7 @@ export class Peer {
       };
     }
     const started = process.hrtime.bigint();
-    const err = await this.send(request);
+    const err = await this.send(request, sent);
     metrics.forwardDuration.observe({ peer: this.address }, Number(process.hrtime.bigint() - started) / 1e9);
     if (err === undefined) {
       metrics.forwardRequests.inc({ peer: this.address, result: 'success' });
@@ -119,12 +123,14 @@ export class Peer {
   }
 
   /** One call to the peer; resolves to its failure (never rejects for a failed call). */
-  private async send(request: Buffer): Promise<PeerCallError | undefined> {
+  private async send(request: Buffer, sent?: () => void): Promise<PeerCallError | undefined> {
     // Writes that queued while the peer went down go behind the spill, to keep their order.
-    if (this.down)
+    if (this.down) {
+      sent?.();
       return new PeerCallError(this.address, grpc.status.UNAVAILABLE, 'peer is catching up with its spill');
+    }
     try {
-      await this.client.remoteWrite(request, this.options.forwardTimeoutMs);
+      await this.client.remoteWrite(request, this.options.forwardTimeoutMs, sent);
       return undefined;
     } catch (err) {
       if (err instanceof PeerCallError) return err;

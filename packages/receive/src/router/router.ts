@@ -9,8 +9,10 @@ import { endpointHasAddress } from '../hashring/index';
 import { assignTenants, InvalidSplitTenantError, type TenantAssignment } from '../ingest';
 import { isValidTenant } from '../tenancy';
 import type { WriteReport } from '../write-errors';
+import { ForwardBuffers } from './forward-buffers';
 import { encodeForwardRequest } from './forward-request';
 import type { ForwardedRequest } from './forwarded-request';
+import type { GrpcCompression } from './grpc-unary';
 import type { RouterMetrics } from './metrics';
 import { Peer, spillDirName } from './peer';
 import { BadReplicaError, replicationPlan, ReplicationTally, type ReplicaFailure } from './quorum';
@@ -37,6 +39,8 @@ export interface WriteRouterOptions {
   forwardTimeoutMs: number;
   /** `--receive-forward-max-backoff`. */
   maxBackoffMs: number;
+  /** `--receive.grpc-compression` of forwarded requests. */
+  grpcCompression: GrpcCompression;
   /** `<tsdb.path>/.spill`. */
   spillRoot: string;
   /** `--receive.spill.max-bytes`, per peer. */
@@ -66,6 +70,8 @@ interface Batch {
   byTenant: Map<string, number[]>;
   /** Every series of the batch, across tenants. */
   series: number[];
+  /** While planning: the list in `byTenant` of the tenant being planned. */
+  tenantList: number[] | undefined;
 }
 
 const NOT_READY: ReplicaFailure = { kind: 'notReady', message: 'target not ready' };
@@ -73,6 +79,7 @@ const NOT_READY: ReplicaFailure = { kind: 'notReady', message: 'target not ready
 export class WriteRouter {
   private hashring: MultiHashring | undefined;
   private readonly peers = new Map<string, Peer>();
+  private readonly forwardBuffers = new ForwardBuffers();
   private readonly logger: Logger;
 
   constructor(private readonly options: WriteRouterOptions) {
@@ -205,6 +212,7 @@ export class WriteRouter {
         spillMaxBytes: o.spillMaxBytes,
         forwardTimeoutMs: o.forwardTimeoutMs,
         maxBackoffMs: o.maxBackoffMs,
+        compression: o.grpcCompression,
         logger: o.logger,
         metrics: o.metrics,
       });
@@ -218,33 +226,45 @@ export class WriteRouter {
     const hashring = this.hashring;
     if (hashring === undefined) throw new Error('hashring not ready');
     const { localEndpoint, mode } = this.options;
-    const byReplica = replicas.map(() => new Map<Endpoint, Batch>());
+    // a ring has few endpoints: a scan of each replica's batches beats a Map lookup per series
+    const byReplica: Batch[][] = replicas.map(() => []);
     const batches: Batch[] = [];
     for (const [tenant, series] of assignment.byTenant) {
       const ring = hashring.ringFor(tenant);
-      // this tenant's series list in each batch, found once per batch rather than per series
-      const lists = new Map<Batch, number[]>();
+      for (const batch of batches) batch.tenantList = undefined;
       for (const s of series) {
         const hash = this.hashSeries(view, s, tenant, assignment.skipLabel[s]);
         for (let r = 0; r < replicas.length; r++) {
           const endpoint = ring.getNForHash(hash, replicas[r]);
-          let batch = byReplica[r].get(endpoint);
+          const candidates = byReplica[r];
+          let batch: Batch | undefined;
+          for (let b = 0; b < candidates.length; b++) {
+            if (candidates[b].endpoint === endpoint) {
+              batch = candidates[b];
+              break;
+            }
+          }
           if (batch === undefined) {
             const local = mode !== 'RouterOnly' && endpointHasAddress(endpoint, localEndpoint);
-            batch = { endpoint, replica: replicas[r], local, byTenant: new Map(), series: [] };
-            byReplica[r].set(endpoint, batch);
+            batch = { endpoint, replica: replicas[r], local, byTenant: new Map(), series: [], tenantList: undefined };
+            candidates.push(batch);
             batches.push(batch);
           }
-          let list = lists.get(batch);
+          let list = batch.tenantList;
           if (list === undefined) {
             list = [];
-            lists.set(batch, list);
+            batch.tenantList = list;
             batch.byTenant.set(tenant, list);
           }
           list.push(s);
-          batch.series.push(s);
         }
       }
+    }
+    for (const batch of batches) {
+      batch.tenantList = undefined;
+      // one tenant (the usual case): its list is the batch's series
+      batch.series =
+        batch.byTenant.size === 1 ? batch.byTenant.values().next().value! : [...batch.byTenant.values()].flat();
     }
     return batches;
   }
@@ -308,8 +328,18 @@ export class WriteRouter {
           : { kind: 'other', status, message: report.message() };
       }
       const groups = [...batch.byTenant].map(([tenant, series]) => ({ tenant, series }));
-      const request = encodeForwardRequest(view, groups, skipLabel, batch.replica + 1);
-      return await this.peer(batch.endpoint.address).forward(request);
+      const buffers = this.forwardBuffers;
+      const request = encodeForwardRequest(view, groups, skipLabel, batch.replica + 1, (n) => buffers.acquire(n));
+      // reused once both the connection (`sent`) and the peer (spilling it on failure) are done with it
+      let holders = 2;
+      const release = () => {
+        if (--holders === 0) buffers.release(request);
+      };
+      try {
+        return await this.peer(batch.endpoint.address).forward(request, release);
+      } finally {
+        release();
+      }
     } catch (err) {
       this.logger.error('replica write failed', { endpoint: batch.endpoint.address, err });
       return { kind: 'other', status: 500, message: (err as Error).message };
