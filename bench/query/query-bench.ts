@@ -7,7 +7,8 @@
 // written as 2 h blocks that Prometheus and the receiver both serve (block-data.ts).
 // BENCH_RECEIVER=process puts the receiver and the querier in processes of their own (as
 // deployed; the HTTP client reading the answers then stays out of our CPU time) instead of
-// this one. Prints a markdown table; results and conclusions are in bench/README.md ("query").
+// this one. BENCH_QUERY runs only the queries containing that text. Prints a markdown table;
+// results and conclusions are in bench/README.md ("query").
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
       '| query | result series | ours total ms | fan-out ms | decode+dedup ms | eval ms | Prometheus ms | ours CPU ms | of which receiver process | Prometheus CPU ms |',
       '|---|---|---|---|---|---|---|---|---|---|',
     ];
-    for (const q of QUERIES) {
+    for (const q of QUERIES.filter((query) => query.includes(process.env.BENCH_QUERY ?? ''))) {
       const ours: Array<QueryTiming & { ms: number; cpuMs: number; receiverCpuMs: number }> = [];
       const theirs: Array<{ ms: number; cpuMs: number }> = [];
       let n = 0;
