@@ -11,6 +11,7 @@
 // results and conclusions are in bench/README.md ("query").
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loopbackReceiverConfig, Receiver } from '../../packages/receive/src/index';
@@ -123,6 +124,21 @@ async function querierOnly(grpcPort: number): Promise<void> {
   await querier.stop();
 }
 
+/**
+ * The body of a GET on a connection of its own: a kept-alive connection can be closed by the
+ * server (idle timeout) while the other system answers a long query, just as it is reused.
+ */
+function getOnNewConnection(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -179,7 +195,7 @@ async function main(): Promise<void> {
       const c0 = cpu();
       const r0 = receiver.otherCpuMs();
       const t0 = performance.now();
-      const text = await (await fetch(url)).text();
+      const text = await getOnNewConnection(url);
       const ms = performance.now() - t0;
       const cpuMs = cpu() - c0;
       const receiverCpuMs = receiver.otherCpuMs() - r0;
