@@ -84,13 +84,20 @@ describe('disjointChunks', () => {
     expect(out.at(-1)).toEqual(after);
   });
 
-  it('hands the chunks of a single part without deletions back as they are, overlapping ones merged', () => {
+  it('hands back chunks that parts without deletions hold in time order as they are, overlapping ones merged', () => {
     const a = chunk([[1, 1]]);
     const b = chunk([[3, 3]]);
     const c = chunk([[9, 9]]);
     const inOrder = disjointChunks(new Series(labels, [{ chunks: [a, b, c], deleted: [] }], 2, 8), 2, 8);
     expect(inOrder).toEqual([b]);
     expect(inOrder[0]).toBe(b);
+    const blocks = [
+      { chunks: [a], deleted: [] },
+      { chunks: [b, c], deleted: [] },
+    ];
+    const following = disjointChunks(new Series(labels, blocks, 0, 10), 0, 10);
+    expect(following.length).toBe(3);
+    [a, b, c].forEach((x, i) => expect(following[i]).toBe(x));
     const overlapping = chunk([
       [2, 20],
       [3, 30],

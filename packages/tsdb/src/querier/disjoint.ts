@@ -16,11 +16,9 @@ interface PartChunk extends TimedChunk {
  * compacting chunk merger does. Chunks entirely outside `[mint, maxt]` are left out.
  */
 export function disjointChunks(series: Series, mint: number, maxt: number): TimedChunk[] {
-  // The common case (the head's in-order chunks, one block) needs no merging.
-  if (series.parts.length === 1 && series.parts[0].deleted.length === 0) {
-    const inRange = orderedInRange(series.parts[0].chunks, mint, maxt);
-    if (inRange) return inRange;
-  }
+  // The common case (the head's in-order chunks, blocks that follow one another) needs no merging.
+  const inRange = orderedInRange(series.parts, mint, maxt);
+  if (inRange) return inRange;
   const items: PartChunk[] = [];
   series.parts.forEach((p, part) => {
     for (const c of p.chunks) if (c.maxTime >= mint && c.minTime <= maxt) items.push({ ...c, part });
@@ -53,15 +51,21 @@ function mergeOverlapping(series: Series, run: PartChunk[], mint: number, maxt: 
   encoder.finish();
 }
 
-/** The chunks overlapping `[mint, maxt]` when they are in time order without overlaps, else undefined. */
-function orderedInRange(chunks: readonly TimedChunk[], mint: number, maxt: number): TimedChunk[] | undefined {
+/**
+ * The chunks overlapping `[mint, maxt]` when the parts, taken in order, hold them in time order
+ * without overlaps and without deletions, else undefined.
+ */
+function orderedInRange(parts: readonly SeriesPart[], mint: number, maxt: number): TimedChunk[] | undefined {
   const out: TimedChunk[] = [];
   let end = -Infinity;
-  for (const c of chunks) {
-    if (c.maxTime < mint || c.minTime > maxt) continue;
-    if (c.minTime <= end) return undefined;
-    end = c.maxTime;
-    out.push(c);
+  for (const p of parts) {
+    if (p.deleted.length > 0) return undefined;
+    for (const c of p.chunks) {
+      if (c.maxTime < mint || c.minTime > maxt) continue;
+      if (c.minTime <= end) return undefined;
+      end = c.maxTime;
+      out.push(c);
+    }
   }
   return out;
 }
