@@ -58,10 +58,9 @@ describe('SeriesHasher', () => {
 
     // Label bytes inside a larger buffer, as a protobuf decoder would have them.
     const raw = Buffer.from('..__name__http_requests_totalpath/ü', 'utf8');
-    hasher.begin('acme');
-    hasher.addLabelUtf8(raw, 2, 10, 10, 29);
-    hasher.addLabelUtf8(raw, 29, 33, 33, raw.length);
-    expect(hasher.digest()).toBe(expected);
+    const refs = Uint32Array.of(2, 10, 10, 29, 29, 33, 33, raw.length);
+    const words = new DataView(raw.buffer, raw.byteOffset, raw.length);
+    expect(hasher.hashLabelRanges('acme', raw, words, refs, 0, 2, -1)).toBe(expected);
   });
 
   it('hashes label byte ranges of a request like the label list, skipping one label', () => {

@@ -20,8 +20,6 @@ export interface SeriesHasher {
   /** Incremental form of `hash` for label sources that are not `Label` arrays. */
   begin(tenant: string): void;
   addLabel(name: string, value: string): void;
-  /** A label whose UTF-8 bytes are `src[nameStart, nameEnd)` and `src[valueStart, valueEnd)`. */
-  addLabelUtf8(src: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void;
   digest(): bigint;
   /**
    * `hash` of a series whose labels are byte ranges of `src` (a decoded request's label table:
@@ -89,18 +87,6 @@ class WasmSeriesHasher implements SeriesHasher {
     this.putSeparator();
     this.putString(value);
     this.putSeparator();
-  }
-
-  addLabelUtf8(src: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
-    this.reserve(nameEnd - nameStart + valueEnd - valueStart + 2);
-    const buf = this.buf;
-    let pos = this.len;
-    // label strings are short: a byte loop beats `set(src.subarray(…))`, which allocates a view
-    for (let i = nameStart; i < nameEnd; i++) buf[pos++] = src[i];
-    buf[pos++] = SEPARATOR;
-    for (let i = valueStart; i < valueEnd; i++) buf[pos++] = src[i];
-    buf[pos++] = SEPARATOR;
-    this.len = pos;
   }
 
   digest(): bigint {
