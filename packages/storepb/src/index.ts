@@ -16,7 +16,7 @@ export { protoRoot, protoType } from './proto/root';
 
 export { GrpcStatus, StoreApiError, StoreClientError } from './grpc/errors';
 export type { HasGrpcStatus } from './grpc/errors';
-export { storeService, infoService, writeableStoreService, metadataService } from './grpc/services';
+export { storeService, infoService, writeableStoreService, metadataService, rawUnaryMethod } from './grpc/services';
 export { createStoreServer, StoreServer } from './grpc/server';
 export type {
   CallContext,

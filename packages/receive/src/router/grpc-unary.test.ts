@@ -2,12 +2,10 @@ import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { freePort } from '@thanos-ts/testkit';
-import { createStoreServer, decodeSnappyStream, type StoreServer } from '@thanos-ts/storepb';
+import { createStoreServer, decodeSnappyStream, rawUnaryMethod, type StoreServer } from '@thanos-ts/storepb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnaryClient } from './grpc-unary';
 import { PeerCallError, PeerClient } from './peer-client';
-
-const passThrough = (b: Buffer): Buffer => b;
 
 /** A grpc-js server (the one our receivers run) with test methods that echo, fail, or hang. */
 describe('UnaryClient against a grpc-js server', () => {
@@ -18,20 +16,11 @@ describe('UnaryClient against a grpc-js server', () => {
 
   beforeAll(async () => {
     server = createStoreServer({ info: { info: () => ({ labelSets: [], componentType: 'receive' }) } });
-    const method = (path: string) => ({
-      path,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: passThrough,
-      requestDeserialize: passThrough,
-      responseSerialize: passThrough,
-      responseDeserialize: passThrough,
-    });
     server.addService(
       {
-        Echo: method('/test.T/Echo'),
-        Fail: method('/test.T/Fail'),
-        Hang: method('/test.T/Hang'),
+        Echo: rawUnaryMethod('/test.T/Echo'),
+        Fail: rawUnaryMethod('/test.T/Fail'),
+        Hang: rawUnaryMethod('/test.T/Hang'),
       },
       {
         Echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {

@@ -3,22 +3,13 @@
 // local ingest; this one hands the router columnar views (see forwarded-request.ts).
 import * as grpc from '@grpc/grpc-js';
 import { RemoteWriteError } from '@thanos-ts/remote-write';
-import { StoreApiError, type StoreServer } from '@thanos-ts/storepb';
+import { rawUnaryMethod, StoreApiError, type StoreServer } from '@thanos-ts/storepb';
 import { ForwardedRequestError, parseForwardedRequest, type ForwardedRequest } from './forwarded-request';
 
-const passThrough = (b: Buffer): Buffer => b;
 const EMPTY = Buffer.alloc(0);
 
 const rawWriteableService: grpc.ServiceDefinition = {
-  RemoteWrite: {
-    path: '/thanos.WriteableStore/RemoteWrite',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: passThrough,
-    requestDeserialize: passThrough,
-    responseSerialize: passThrough,
-    responseDeserialize: passThrough,
-  },
+  RemoteWrite: rawUnaryMethod('/thanos.WriteableStore/RemoteWrite'),
 };
 
 /**

@@ -66,3 +66,18 @@ export const metadataService = {
     true,
   ),
 };
+
+const passThrough = (b: Buffer): Buffer => b;
+
+/** A unary method whose request and response stay bytes: for handlers that parse the message themselves. */
+export function rawUnaryMethod(path: string): MethodDefinition<Buffer, Buffer> {
+  return {
+    path,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: passThrough,
+    requestDeserialize: passThrough,
+    responseSerialize: passThrough,
+    responseDeserialize: passThrough,
+  };
+}
