@@ -7,7 +7,8 @@
 // written as 2 h blocks that Prometheus and the receiver both serve (block-data.ts).
 // BENCH_RECEIVER=process puts the receiver and the querier in processes of their own (as
 // deployed; the HTTP client reading the answers then stays out of our CPU time) instead of
-// this one. BENCH_QUERY runs only the queries containing that text. Prints a markdown table;
+// this one; BENCH_CHILD_NODE_FLAGS adds node flags to those two processes. BENCH_QUERY runs only
+// the queries containing that text. Prints a markdown table;
 // results and conclusions are in bench/README.md ("query").
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,6 +40,8 @@ const shape = { series: SERIES, samples: SAMPLES, start: START };
  * deployed (bundled runs only).
  */
 const SEPARATE_RECEIVER = process.env.BENCH_RECEIVER === 'process';
+/** Node flags for those processes, e.g. `--cpu-prof --cpu-prof-dir=DIR` (not allowed in NODE_OPTIONS). */
+const CHILD_NODE_FLAGS = (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface BenchReceiver {
   remoteWritePort: number;
@@ -62,7 +65,7 @@ async function startReceiver(tsdbPath: string): Promise<BenchReceiver & { receiv
 
 /** This script again, in receiver mode: it prints its ports as one JSON line. */
 async function startReceiverProcess(tsdbPath: string): Promise<BenchReceiver> {
-  const child = spawn(process.execPath, [process.argv[1], RECEIVER_MODE, tsdbPath], {
+  const child = spawn(process.execPath, [...CHILD_NODE_FLAGS, process.argv[1], RECEIVER_MODE, tsdbPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
@@ -98,7 +101,7 @@ const QUERIER_MODE = '--querier-only';
 
 /** This script again, in querier mode: its HTTP port as one JSON line, then one line per query's timing. */
 async function startQuerierProcess(grpcPort: number): Promise<BenchQuerier> {
-  const child = spawn(process.execPath, [process.argv[1], QUERIER_MODE, String(grpcPort)], {
+  const child = spawn(process.execPath, [...CHILD_NODE_FLAGS, process.argv[1], QUERIER_MODE, String(grpcPort)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

@@ -42,6 +42,9 @@ const DEFAULT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 330_000,
   'grpc.keepalive_timeout_ms': 20_000,
   'grpc.keepalive_permit_without_calls': 0,
+  // Let a store stream ahead while the querier decodes: with HTTP/2's default 64 KiB window
+  // the store waited for the querier after every few frames.
+  'grpc-node.flow_control_window': 8 << 20,
   // A restarted store should be picked up quickly.
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 10_000,

@@ -134,6 +134,12 @@ describe('ChunkSegmentWriter / ChunkSegmentReader', () => {
     expect((err as CorruptionError).file).toBe(path);
     expect((err as CorruptionError).offset).toBe(chunkRefOffset(refs[1]));
     expect((err as Error).message).toMatch(/checksum mismatch/);
+    // Readers that skip the CRC (queries, as in Prometheus) get the damaged bytes as they are.
+    const damaged = r.chunkSync(refs[1], false).data;
+    expect(hex(damaged)).not.toBe(hex(xorChunk(20, 2).data));
+    expect(damaged.length).toBe(xorChunk(20, 2).data.length);
+    await expect(r.chunk(refs[1])).rejects.toThrow(/checksum mismatch/);
+    expect(hex((await r.chunk(refs[1], false)).data)).toBe(hex(damaged));
     await r.close();
   });
 

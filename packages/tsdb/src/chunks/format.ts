@@ -80,35 +80,56 @@ export function checkSegmentHeader(header: Uint8Array, file: string): void {
     throw new CorruptionError(`unsupported chunk format version ${header[4]}`, file, 4);
 }
 
-/** Reads a chunk length uvarint from the start of `b`: [value, byte count], or throws. */
-export function readChunkLength(b: Uint8Array, file: string, offset: number): [number, number] {
+/**
+ * Reads the chunk length uvarint at `b[at]`; `offset` (the entry's file offset) names it in
+ * errors. The field's size in bytes is {@link chunkLengthFieldSize}.
+ */
+export function readChunkLength(b: Uint8Array, at: number, file: string, offset: number): number {
   let len = 0;
   let mul = 1;
-  for (let i = 0; i < b.length && i < MAX_CHUNK_LENGTH_FIELD_SIZE; i++) {
+  const end = Math.min(b.length, at + MAX_CHUNK_LENGTH_FIELD_SIZE);
+  for (let i = at; i < end; i++) {
     const byte = b[i];
     len += (byte & 0x7f) * mul;
-    if (byte < 0x80) return [len, i + 1];
+    if (byte < 0x80) return len;
     mul *= 128;
   }
   throw new CorruptionError('unreadable chunk length', file, offset);
 }
 
+/** Bytes of the (readable) chunk length uvarint at `b[at]`. */
+export function chunkLengthFieldSize(b: Uint8Array, at: number): number {
+  let i = at;
+  while (b[i] >= 0x80) i++;
+  return i - at + 1;
+}
+
 /**
- * Decodes the chunk entry whose encoding byte starts at `b[0]` (`b` = encoding + data + CRC),
- * verifying the CRC. `offset` is the entry's file offset, for errors. The data is a view of `b`.
+ * Decodes the chunk entry `b[start, end)` (encoding byte, data, CRC), verifying the CRC
+ * unless `verifyChecksum` is false. `offset` is the entry's file offset, for errors. The
+ * data is a view of `b`.
  */
-export function decodeChunkBody(b: Uint8Array, file: string, offset: number): Chunk {
-  const end = b.length - 4;
-  const want = ((b[end] << 24) | (b[end + 1] << 16) | (b[end + 2] << 8) | b[end + 3]) >>> 0;
-  const got = crc32c(b, 0, end);
-  if (got !== want) {
-    throw new CorruptionError(
-      `chunk checksum mismatch: stored 0x${want.toString(16)}, computed 0x${got.toString(16)}`,
-      file,
-      offset,
-    );
+export function decodeChunkBody(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  file: string,
+  offset: number,
+  verifyChecksum = true,
+): Chunk {
+  const crcAt = end - 4;
+  if (verifyChecksum) {
+    const want = ((b[crcAt] << 24) | (b[crcAt + 1] << 16) | (b[crcAt + 2] << 8) | b[crcAt + 3]) >>> 0;
+    const got = crc32c(b, start, crcAt);
+    if (got !== want) {
+      throw new CorruptionError(
+        `chunk checksum mismatch: stored 0x${want.toString(16)}, computed 0x${got.toString(16)}`,
+        file,
+        offset,
+      );
+    }
   }
-  return { encoding: b[0], data: b.subarray(1, end) };
+  return { encoding: b[start], data: b.subarray(start + 1, crcAt) };
 }
 
 /** A chunk found by {@link walkChunkSegment}, with its offset in the segment. */
@@ -122,7 +143,8 @@ export function* walkChunkSegment(bytes: Uint8Array, file = '<segment>'): Genera
   checkSegmentHeader(bytes, file);
   let pos = SEGMENT_HEADER_SIZE;
   while (pos < bytes.length) {
-    const [len, n] = readChunkLength(bytes.subarray(pos, pos + MAX_CHUNK_LENGTH_FIELD_SIZE), file, pos);
+    const len = readChunkLength(bytes, pos, file, pos);
+    const n = chunkLengthFieldSize(bytes, pos);
     const end = pos + n + 1 + len + 4;
     if (end > bytes.length) {
       throw new CorruptionError(
@@ -131,7 +153,7 @@ export function* walkChunkSegment(bytes: Uint8Array, file = '<segment>'): Genera
         pos,
       );
     }
-    yield { offset: pos, chunk: decodeChunkBody(bytes.subarray(pos + n, end), file, pos) };
+    yield { offset: pos, chunk: decodeChunkBody(bytes, pos + n, end, file, pos) };
     pos = end;
   }
 }

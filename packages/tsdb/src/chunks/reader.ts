@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Chunk } from '../chunkenc';
 import { CorruptionError, FileByteSource, type ByteRangeSource } from '../encoding';
 import {
-  MAX_CHUNK_LENGTH_FIELD_SIZE,
   SEGMENT_HEADER_SIZE,
   checkSegmentHeader,
   chunkRefOffset,
   chunkRefSegment,
+  chunkLengthFieldSize,
   decodeChunkBody,
   readChunkLength,
 } from './format';
@@ -30,8 +30,8 @@ interface OpenSegment {
 /**
  * Reads chunks by ref from a block's segment files. Segments are opened on first use
  * and read by byte range only, so any {@link ByteRangeSource} (file, memory, bucket) works.
- * Every chunk's CRC is verified; damage is reported as a {@link CorruptionError} naming
- * the segment and offset.
+ * Every chunk's CRC is verified unless the caller opts out; damage is reported as a
+ * {@link CorruptionError} naming the segment and offset.
  */
 export class ChunkSegmentReader {
   private readonly open: Array<OpenSegment | undefined>;
@@ -54,8 +54,11 @@ export class ChunkSegmentReader {
     return new ChunkSegmentReader(sources.length, (i) => sources[i]);
   }
 
-  /** The chunk at `ref`; requires sources whose `read` is synchronous (files, memory). */
-  chunkSync(ref: number): Chunk {
+  /**
+   * The chunk at `ref`; requires sources whose `read` is synchronous (files, memory).
+   * `verifyChecksum` false skips the CRC, as Prometheus's queries read chunks.
+   */
+  chunkSync(ref: number, verifyChecksum = true): Chunk {
     const { seg, offset } = this.locate(ref);
     const src = seg.source;
     if (!seg.headerChecked) {
@@ -63,16 +66,15 @@ export class ChunkSegmentReader {
       seg.headerChecked = true;
     }
     const first = syncRead(src, offset, Math.min(FIRST_READ, src.size - offset));
-    const entry = this.entryRange(src, first, offset);
-    const body =
-      entry.end <= first.length
-        ? first.subarray(entry.start, entry.end)
-        : syncRead(src, offset + entry.start, entry.end - entry.start);
-    return decodeChunkBody(body, src.name, offset);
+    const start = chunkLengthFieldSize(first, 0);
+    const end = this.entryEnd(src, first, offset);
+    if (end <= first.length) return decodeChunkBody(first, start, end, src.name, offset, verifyChecksum);
+    const entry = syncRead(src, offset + start, end - start);
+    return decodeChunkBody(entry, 0, entry.length, src.name, offset, verifyChecksum);
   }
 
   /** The chunk at `ref`, for any source. */
-  async chunk(ref: number): Promise<Chunk> {
+  async chunk(ref: number, verifyChecksum = true): Promise<Chunk> {
     const { seg, offset } = this.locate(ref);
     const src = seg.source;
     if (!seg.headerChecked) {
@@ -80,12 +82,11 @@ export class ChunkSegmentReader {
       seg.headerChecked = true;
     }
     const first = await src.read(offset, Math.min(FIRST_READ, src.size - offset));
-    const entry = this.entryRange(src, first, offset);
-    const body =
-      entry.end <= first.length
-        ? first.subarray(entry.start, entry.end)
-        : await src.read(offset + entry.start, entry.end - entry.start);
-    return decodeChunkBody(body, src.name, offset);
+    const start = chunkLengthFieldSize(first, 0);
+    const end = this.entryEnd(src, first, offset);
+    if (end <= first.length) return decodeChunkBody(first, start, end, src.name, offset, verifyChecksum);
+    const entry = await src.read(offset + start, end - start);
+    return decodeChunkBody(entry, 0, entry.length, src.name, offset, verifyChecksum);
   }
 
   async close(): Promise<void> {
@@ -116,10 +117,10 @@ export class ChunkSegmentReader {
     return { seg, offset };
   }
 
-  /** Where the entry's encoding+data+CRC lie, relative to the ref offset. */
-  private entryRange(src: ByteRangeSource, first: Uint8Array, offset: number): { start: number; end: number } {
-    const [len, n] = readChunkLength(first.subarray(0, MAX_CHUNK_LENGTH_FIELD_SIZE), src.name, offset);
-    const end = n + 1 + len + 4;
+  /** Where the entry (length, encoding, data, CRC) ends, relative to the ref offset. */
+  private entryEnd(src: ByteRangeSource, first: Uint8Array, offset: number): number {
+    const len = readChunkLength(first, 0, src.name, offset);
+    const end = chunkLengthFieldSize(first, 0) + 1 + len + 4;
     if (offset + end > src.size) {
       throw new CorruptionError(
         `chunk of ${len} bytes runs past the end of the ${src.size}-byte segment`,
@@ -127,7 +128,7 @@ export class ChunkSegmentReader {
         offset,
       );
     }
-    return { start: n, end };
+    return end;
   }
 }
 

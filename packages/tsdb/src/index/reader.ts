@@ -197,7 +197,12 @@ export class IndexReader implements PostingsReader {
         ranges.push({ start, end: Math.min(start + SERIES_READ_AHEAD, this.seriesEnd) });
       }
       const chunks = await this.readRanges(ranges);
-      return Promise.all(ranges.map((r, i) => this.decodeSeriesAt(r.start, chunks[i])));
+      const out: SeriesEntry[] = new Array(ranges.length);
+      for (let i = 0; i < ranges.length; i++) {
+        const e = this.decodeSeriesAt(ranges[i].start, chunks[i]);
+        out[i] = e instanceof Promise ? await e : e;
+      }
+      return out;
     });
   }
 
@@ -278,17 +283,24 @@ export class IndexReader implements PostingsReader {
     return lo < a.length && a[lo] < this.postingsEnd ? a[lo] : this.postingsEnd;
   }
 
-  private async decodeSeriesAt(start: number, buf: Uint8Array): Promise<SeriesEntry> {
+  /** The series entry at `start`, whose first bytes are `buf`; waits only when `buf` holds less than the entry. */
+  private decodeSeriesAt(start: number, buf: Uint8Array): SeriesEntry | Promise<SeriesEntry> {
     const d = new DecodingBuffer(buf, 0, buf.length, start);
     const len = d.uvarint();
-    const total = d.pos + len + 4;
+    const at = d.pos;
+    const total = at + len + 4;
     if (start + total > this.seriesEnd) {
       d.fail(`series entry of ${len} bytes runs past the end of the series section (${this.seriesEnd})`, 0);
     }
-    const bytes = total <= buf.length ? buf.subarray(0, total) : await this.source.read(start, total);
-    const entry = bytes.subarray(d.pos);
-    verifySectionCrc(entry, start + d.pos, 'series entry');
-    return decodeSeriesEntry(entry.subarray(0, len), start + d.pos, this.symbolTable);
+    if (total <= buf.length) return this.decodeSeriesBytes(buf, at, len, start);
+    return Promise.resolve(this.source.read(start, total)).then((b) => this.decodeSeriesBytes(b, at, len, start));
+  }
+
+  /** The entry of `len` bytes plus CRC at `bytes[at]`, `start` being the file offset of `bytes`. */
+  private decodeSeriesBytes(bytes: Uint8Array, at: number, len: number, start: number): SeriesEntry {
+    const entry = bytes.subarray(at, at + len + 4);
+    verifySectionCrc(entry, start + at, 'series entry');
+    return decodeSeriesEntry(entry.subarray(0, len), start + at, this.symbolTable);
   }
 
   /** Reads each range, fetching ranges that are close together with one read. */

@@ -1,64 +1,96 @@
 import { compareLabels, type Matcher } from '../labels';
-import { SERIES_BATCH, type Querier } from './querier';
+import { SERIES_BATCH, unbatched, type Querier } from './querier';
 import { Series, type SeriesPart } from './series';
 
+/** A position in one sorted stream of series batches. */
+interface BatchCursor {
+  it: AsyncIterator<Series[]>;
+  batch: Series[];
+  i: number;
+}
+
+/** Moves the cursor to its next series, fetching the next non-empty batch when needed; false at the end. */
+async function advance(c: BatchCursor): Promise<boolean> {
+  if (++c.i < c.batch.length) return true;
+  for (;;) {
+    const r = await c.it.next();
+    if (r.done) {
+      c.batch = [];
+      c.i = 0;
+      return false;
+    }
+    if (r.value.length > 0) {
+      c.batch = r.value;
+      c.i = 0;
+      return true;
+    }
+  }
+}
+
 /**
- * Merges several sorted series streams into one sorted stream; series with equal label
- * sets become one series whose samples are merged in time order (equal timestamps are
- * returned once), like Prometheus' merge querier with `ChainedSeriesMerge`. Parts keep
- * the order of `sets`, so earlier sets win ties.
+ * Merges several sorted streams of series batches into one sorted stream of batches; series
+ * with equal label sets become one series whose samples are merged in time order (equal
+ * timestamps are returned once), like Prometheus' merge querier with `ChainedSeriesMerge`.
+ * Parts keep the order of `sets`, so earlier sets win ties. Only fetching the next batch of
+ * a stream waits: a day of 2 h blocks merges series by series without an await each.
  */
-export async function* mergeSeriesSets(sets: readonly AsyncIterable<Series>[]): AsyncGenerator<Series> {
+export async function* mergeSeriesBatchSets(sets: readonly AsyncIterable<Series[]>[]): AsyncGenerator<Series[]> {
   if (sets.length === 1) {
     yield* sets[0];
     return;
   }
-  const its = sets.map((s) => s[Symbol.asyncIterator]());
-  const heads: (Series | undefined)[] = await Promise.all(its.map(async (it) => (await it.next()).value));
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h !== undefined && (best < 0 || compareLabels(h.labels, heads[best]!.labels) < 0)) best = i;
+  const cursors = sets.map((s): BatchCursor => ({ it: s[Symbol.asyncIterator](), batch: [], i: -1 }));
+  await Promise.all(cursors.map(advance));
+  let live = cursors.filter((c) => c.batch.length > 0);
+  let out: Series[] = [];
+  while (live.length > 0) {
+    let best = 0;
+    for (let k = 1; k < live.length; k++) {
+      if (compareLabels(live[k].batch[live[k].i].labels, live[best].batch[live[best].i].labels) < 0) best = k;
     }
-    if (best < 0) return;
-    const first = heads[best]!;
+    const first = live[best].batch[live[best].i];
     const parts: SeriesPart[] = [];
     let mint = first.mint;
     let maxt = first.maxt;
-    for (let i = best; i < heads.length; i++) {
-      const h = heads[i];
-      if (h === undefined || (i !== best && compareLabels(h.labels, first.labels) !== 0)) continue;
-      parts.push(...h.parts);
-      mint = Math.min(mint, h.mint);
-      maxt = Math.max(maxt, h.maxt);
-      heads[i] = (await its[i].next()).value;
+    let ended = false;
+    for (let k = best; k < live.length; k++) {
+      const c = live[k];
+      const s = c.batch[c.i];
+      if (k !== best && compareLabels(s.labels, first.labels) !== 0) continue;
+      for (const p of s.parts) parts.push(p);
+      mint = Math.min(mint, s.mint);
+      maxt = Math.max(maxt, s.maxt);
+      if (!(await advance(c))) ended = true;
     }
-    yield parts.length === first.parts.length ? first : new Series(first.labels, parts, mint, maxt);
+    if (ended) live = live.filter((c) => c.batch.length > 0);
+    out.push(parts.length === first.parts.length ? first : new Series(first.labels, parts, mint, maxt));
+    if (out.length === SERIES_BATCH) {
+      yield out;
+      out = [];
+    }
   }
+  if (out.length > 0) yield out;
 }
 
-/** A querier over several others (blocks and head), merged as {@link mergeSeriesSets} does. */
+/** The series of a stream as batches of one, for {@link mergeSeriesBatchSets}. */
+async function* singles(set: AsyncIterable<Series>): AsyncGenerator<Series[]> {
+  for await (const s of set) yield [s];
+}
+
+/** {@link mergeSeriesBatchSets} over streams of single series. */
+export function mergeSeriesSets(sets: readonly AsyncIterable<Series>[]): AsyncGenerator<Series> {
+  return unbatched(mergeSeriesBatchSets(sets.map(singles)));
+}
+
+/** A querier over several others (blocks and head), merged as {@link mergeSeriesBatchSets} does. */
 export class MergeQuerier implements Querier {
   constructor(readonly queriers: readonly Querier[]) {}
 
   select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series> {
-    return mergeSeriesSets(this.queriers.map((q) => q.select(matchers, mint, maxt)));
+    return unbatched(this.selectBatches(matchers, mint, maxt));
   }
 
-  async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series[]> {
-    if (this.queriers.length === 1) {
-      yield* this.queriers[0].selectBatches(matchers, mint, maxt);
-      return;
-    }
-    let batch: Series[] = [];
-    for await (const s of this.select(matchers, mint, maxt)) {
-      batch.push(s);
-      if (batch.length === SERIES_BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+  selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series[]> {
+    return mergeSeriesBatchSets(this.queriers.map((q) => q.selectBatches(matchers, mint, maxt)));
   }
 }

@@ -24,12 +24,27 @@ export async function* unbatched(batches: AsyncIterable<Series[]>): AsyncGenerat
   for await (const batch of batches) yield* batch;
 }
 
+export interface BlockQuerierOptions {
+  /**
+   * Check each chunk's CRC (default). Queries that only read can skip it, as Prometheus's
+   * do: it was a fifth of a receiver's CPU serving a day of blocks.
+   */
+  verifyChecksums?: boolean;
+}
+
 /**
  * Queries one persisted block: postings from the index, then per series the chunks that
  * overlap the range and are not entirely deleted; tombstones are applied when iterating.
  */
 export class BlockQuerier implements Querier {
-  constructor(readonly block: Block) {}
+  private readonly verify: boolean;
+
+  constructor(
+    readonly block: Block,
+    options: BlockQuerierOptions = {},
+  ) {
+    this.verify = options.verifyChecksums ?? true;
+  }
 
   select(matchers: readonly Matcher[], mint: number, maxt: number): AsyncIterable<Series> {
     return unbatched(this.selectBatches(matchers, mint, maxt));
@@ -37,6 +52,7 @@ export class BlockQuerier implements Querier {
 
   async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number): AsyncGenerator<Series[]> {
     const { index, chunks: reader, tombstones, syncChunks } = this.block;
+    const verify = this.verify;
     const refs = await index.postingsForMatchers(matchers);
     for (let start = 0; start < refs.length; start += SERIES_BATCH) {
       const batch = Array.from({ length: Math.min(SERIES_BATCH, refs.length - start) }, (_, i) => refs[start + i]);
@@ -49,9 +65,9 @@ export class BlockQuerier implements Querier {
         );
         if (metas.length === 0) continue;
         const chunks: TimedChunk[] = syncChunks
-          ? metas.map((m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref) }))
+          ? metas.map((m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref, verify) }))
           : await Promise.all(
-              metas.map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref) })),
+              metas.map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref, verify) })),
             );
         out.push(new Series(entries[i].labels, [{ chunks, deleted }], mint, maxt));
       }
