@@ -9,9 +9,8 @@ interface BatchCursor {
   i: number;
 }
 
-/** Moves the cursor to its next series, fetching the next non-empty batch when needed; false at the end. */
-async function advance(c: BatchCursor): Promise<boolean> {
-  if (++c.i < c.batch.length) return true;
+/** Fetches the cursor's next non-empty batch and points at its first series; false at the end. */
+async function refill(c: BatchCursor): Promise<boolean> {
   for (;;) {
     const r = await c.it.next();
     if (r.done) {
@@ -40,27 +39,35 @@ export async function* mergeSeriesBatchSets(sets: readonly AsyncIterable<Series[
     return;
   }
   const cursors = sets.map((s): BatchCursor => ({ it: s[Symbol.asyncIterator](), batch: [], i: -1 }));
-  await Promise.all(cursors.map(advance));
+  await Promise.all(cursors.map(refill));
   let live = cursors.filter((c) => c.batch.length > 0);
   let out: Series[] = [];
+  // Cursors at the smallest label set, in set order: one comparison per cursor and series.
+  const same: BatchCursor[] = [];
   while (live.length > 0) {
-    let best = 0;
+    same.length = 0;
+    same.push(live[0]);
+    let first = live[0].batch[live[0].i];
     for (let k = 1; k < live.length; k++) {
-      if (compareLabels(live[k].batch[live[k].i].labels, live[best].batch[live[best].i].labels) < 0) best = k;
+      const s = live[k].batch[live[k].i];
+      const c = compareLabels(s.labels, first.labels);
+      if (c > 0) continue;
+      if (c < 0) {
+        same.length = 0;
+        first = s;
+      }
+      same.push(live[k]);
     }
-    const first = live[best].batch[live[best].i];
     const parts: SeriesPart[] = [];
     let mint = first.mint;
     let maxt = first.maxt;
     let ended = false;
-    for (let k = best; k < live.length; k++) {
-      const c = live[k];
+    for (const c of same) {
       const s = c.batch[c.i];
-      if (k !== best && compareLabels(s.labels, first.labels) !== 0) continue;
       for (const p of s.parts) parts.push(p);
       mint = Math.min(mint, s.mint);
       maxt = Math.max(maxt, s.maxt);
-      if (!(await advance(c))) ended = true;
+      if (++c.i === c.batch.length && !(await refill(c))) ended = true;
     }
     if (ended) live = live.filter((c) => c.batch.length > 0);
     out.push(parts.length === first.parts.length ? first : new Series(first.labels, parts, mint, maxt));
