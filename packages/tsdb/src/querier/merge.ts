@@ -64,7 +64,7 @@ export async function* mergeSeriesBatchSets(sets: readonly AsyncIterable<Series[
     let ended = false;
     for (const c of same) {
       const s = c.batch[c.i];
-      for (const p of s.parts) parts.push(p);
+      for (let j = 0; j < s.parts.length; j++) parts.push(s.parts[j]);
       mint = Math.min(mint, s.mint);
       maxt = Math.max(maxt, s.maxt);
       if (++c.i === c.batch.length && !(await refill(c))) ended = true;

@@ -55,7 +55,7 @@ export class BlockQuerier implements Querier {
     const verify = this.verify;
     const refs = await index.postingsForMatchers(matchers);
     for (let start = 0; start < refs.length; start += SERIES_BATCH) {
-      const batch = Array.from({ length: Math.min(SERIES_BATCH, refs.length - start) }, (_, i) => refs[start + i]);
+      const batch = refs.slice(start, start + SERIES_BATCH);
       const entries = await index.seriesMany(batch);
       const out: Series[] = [];
       for (let i = 0; i < entries.length; i++) {
