@@ -48,6 +48,11 @@ export interface StorageSeries {
   /** Sample timestamps in ms, ascending. */
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  /**
+   * The same samples, possibly in buffers reused by the next call on any series of the same
+   * selection: for readers done with a series before they take the next one.
+   */
+  transientSamples?(): { timestamps: Float64Array; values: Float64Array };
 }
 
 export interface Querier {

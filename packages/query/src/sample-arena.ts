@@ -62,6 +62,15 @@ export class SampleArena {
     this.reserved = 0;
   }
 
+  /**
+   * Hands out the current block from its start again, for samples needed only until the
+   * next rewind (one series at a time): every slice handed out since is invalid afterwards.
+   */
+  rewind(): void {
+    if (this.reserved !== 0) throw new Error('SampleArena: a reservation is still open');
+    this.used = 0;
+  }
+
   /** Closes the open reservation keeping its first `n` samples; returns them. */
   commit(n: number): { timestamps: Float64Array; values: Float64Array } {
     const slot = this.slot;

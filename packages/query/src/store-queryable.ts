@@ -28,7 +28,15 @@ import {
   type Series,
   type SeriesRequestInit,
 } from '@thanos-ts/storepb';
-import { aggregateForFunc, decodeChunks, needsTwoSamples, requestAggregates } from './chunk-decode';
+import {
+  aggregateForFunc,
+  decodeChunks,
+  needsTwoSamples,
+  requestAggregates,
+  type Aggregate,
+  type DecodedSamples,
+} from './chunk-decode';
+import { ChunkedSeries, type ChunkDecoder } from './chunked-series';
 import { storeFailure, storesFor, type Endpoint } from './endpoints';
 import type { QueryMetrics } from './metrics';
 import { SampleArena } from './sample-arena';
@@ -95,6 +103,8 @@ export class StoreQueryable implements Queryable {
   readonly timing: FetchTiming = { fanOutMs: 0, decodeMs: 0, series: 0, samples: 0 };
   /** Holds the samples of every series this request selects (they live as long as the request). */
   private readonly arena = new SampleArena();
+  /** Holds one series' samples at a time (see {@link ChunkedSeries}). */
+  private readonly scratch = new SampleArena();
   private readonly replicaLabelSet: ReadonlySet<string>;
 
   constructor(
@@ -116,6 +126,28 @@ export class StoreQueryable implements Queryable {
   /** Lets later requests reuse this one's sample memory: every selected series is invalid afterwards. */
   release(): void {
     this.arena.release();
+    this.scratch.release();
+  }
+
+  /**
+   * Decoding for {@link ChunkedSeries} of one select, timed as decoding: transient decodes
+   * share one block of the request's scratch arena.
+   */
+  private chunkDecoder(mint: number, maxt: number, aggregate: Aggregate): ChunkDecoder {
+    const decode = (chunks: readonly AggrChunk[], arena: SampleArena): DecodedSamples => {
+      const t0 = performance.now();
+      const samples = decodeChunks(chunks, mint, maxt, aggregate, arena);
+      this.timing.samples += samples.timestamps.length;
+      this.timing.decodeMs += performance.now() - t0;
+      return samples;
+    };
+    return {
+      persistent: (chunks) => decode(chunks, this.arena),
+      transient: (chunks) => {
+        this.scratch.rewind();
+        return decode(chunks, this.scratch);
+      },
+    };
   }
 
   /** Series matching `matchers` with samples in [hints.start, hints.end], replicas merged. */
@@ -148,11 +180,17 @@ export class StoreQueryable implements Queryable {
     const selector = `{${matchers.map(matcherToString).join(', ')}}`;
     const mergeOpts = { func: this.opts.dedupFunc, counter, explain: !!this.opts.explain, arena: this.arena };
     const streams = this.seriesStreams(req, matchers, this.opts.explain ? chunkReplica : undefined);
+    // A range function reads its series one at a time: their chunks are decoded when it does.
+    const decoder = hints.range > 0 ? this.chunkDecoder(hints.start, hints.end, aggregate) : undefined;
     for await (const batch of mergeSeriesBatches(streams)) {
       const t0 = performance.now();
       for (const series of batch) {
         const chunks = series.chunks;
         // One replica's chunks (or replicas that never overlap) need no merge.
+        if (inTimeOrder(chunks) && decoder && chunks.length > 0) {
+          out.push(new ChunkedSeries(series.labels as Labels, chunks, decoder));
+          continue;
+        }
         if (inTimeOrder(chunks)) {
           const only = decodeChunks(chunks, hints.start, hints.end, aggregate, this.arena);
           if (only.timestamps.length === 0) continue;
