@@ -1,6 +1,7 @@
 import type { Block } from '../block/reader';
 import { coveredByOneInterval, type TimedChunk } from '../block/trim';
 import type { Head } from '../head';
+import type { ChunkMeta } from '../index/format';
 import type { Matcher } from '../labels';
 import type { Interval } from '../tombstones';
 import { nonOverlappingLanes } from './lanes';
@@ -60,15 +61,22 @@ export class BlockQuerier implements Querier {
       const out: Series[] = [];
       for (let i = 0; i < entries.length; i++) {
         const deleted = tombstones.get(batch[i]);
-        const metas = entries[i].chunks.filter(
-          (m) => m.maxt >= mint && m.mint <= maxt && !coveredByOneInterval(m.mint, m.maxt, deleted),
-        );
-        if (metas.length === 0) continue;
-        const chunks: TimedChunk[] = syncChunks
-          ? metas.map((m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref, verify) }))
-          : await Promise.all(
-              metas.map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref, verify) })),
-            );
+        const wanted = (m: ChunkMeta) =>
+          m.maxt >= mint && m.mint <= maxt && !coveredByOneInterval(m.mint, m.maxt, deleted);
+        let chunks: TimedChunk[];
+        if (syncChunks) {
+          chunks = [];
+          for (const m of entries[i].chunks) {
+            if (wanted(m)) chunks.push({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref, verify) });
+          }
+        } else {
+          chunks = await Promise.all(
+            entries[i].chunks
+              .filter(wanted)
+              .map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref, verify) })),
+          );
+        }
+        if (chunks.length === 0) continue;
         out.push(new Series(entries[i].labels, [{ chunks, deleted }], mint, maxt));
       }
       if (out.length > 0) yield out;
