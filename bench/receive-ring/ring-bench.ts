@@ -2,7 +2,7 @@
 // every receiver process (CPU from /proc, so the load generator's own work is not counted).
 // npx vite-node bench/receive-ring/ring-bench.ts -- [--series 60000] [--samples 10] [--per-request 1000]
 //   [--connections 1] [--reps 3] [--setups single,rf1,rf3] [--idle-seconds 5] [--cpu-prof DIR]
-//   [--warmup-series 20000] [--baseline DIR] [--trace-gc] [--node-flags="--flag ..."] [--pin CPUS]
+//   [--warmup-series 20000] [--warmup-samples 3] [--baseline DIR] [--trace-gc] [--node-flags="--flag ..."] [--pin CPUS]
 // --baseline DIR: a copy of the source tree with other code (e.g. the previous version of the
 // router); every setup then also runs on its CLI, alternating, and the rows say which ran.
 // Setups: single, rf1, rf3, and two floors without any routing: split (three independent
@@ -12,10 +12,14 @@
 // GC_LOG=PREFIX in the environment, their GC log is written to PREFIX-<setup>.log);
 // --node-flags: more node flags for the receivers (space-separated, as one argument);
 // --pin: run the receivers under `taskset -c CPUS`.
+// --threads: CPU of the receivers' main threads and of their other threads (GC helpers, libuv pool).
+// --perf DIR: `perf record -g` on every receiver during the load (DIR/<setup>/<pid>.data), CPU time
+// of all threads; `node bench/receive-ring/perf-stages.mjs DIR/<setup>` splits it by stage.
+// --warmup-samples N: samples per warm-up series (default 3): more warm-up requests without more series.
 // Setups alternate within each repetition, so that a change in the machine's load hits all of them.
 // The CLI is bundled once into a private file, so concurrent builds by others do not change it mid-run.
 import { bundle, REQUIRE_BANNER } from '../../scripts/bundle.mjs';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -40,10 +44,13 @@ const { values } = parseArgs({
     setups: { type: 'string', default: 'single,rf1,rf3' },
     'idle-seconds': { type: 'string', default: '0' },
     'warmup-series': { type: 'string', default: '0' },
+    'warmup-samples': { type: 'string', default: '3' },
     'cpu-prof': { type: 'string' },
     baseline: { type: 'string' },
     pin: { type: 'string' },
     'trace-gc': { type: 'boolean', default: false },
+    threads: { type: 'boolean', default: false },
+    perf: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
   },
 });
@@ -94,6 +101,7 @@ async function startRing(cli: string, dir: string, setup: Setup): Promise<Member
   if (profDir) mkdirSync(join(profDir, setup.key), { recursive: true });
   const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, setup.key)}`] : [];
   if (values['trace-gc']) nodeArgs.push('--trace-gc');
+  if (values.perf) nodeArgs.push('--perf-basic-prof');
   nodeArgs.push(...values['node-flags'].split(' ').filter(Boolean));
   const started: RunningProcess[] = [];
   const members = await Promise.allSettled(
@@ -166,6 +174,55 @@ function usageOf(pid: number): Usage {
   };
 }
 
+/**
+ * `perf record` attached to every member for the load window only: CPU samples of all threads
+ * (V8's profiler samples wall time while not idle, which on a loaded machine counts time spent
+ * waiting for a core). JIT frames are named from the /tmp/perf-PID.map of `--perf-basic-prof`.
+ */
+async function startPerf(dir: string, setup: Setup, members: Member[]): Promise<RunningProcess[]> {
+  mkdirSync(join(dir, setup.key), { recursive: true });
+  const perfs = members.map((m) =>
+    startProcess('perf', [
+      'record',
+      '-F',
+      '499',
+      '-g',
+      '-p',
+      String(m.proc.pid),
+      '-o',
+      join(dir, setup.key, `${m.proc.pid}.data`),
+    ]),
+  );
+  await sleep(500); // perf needs a moment to attach
+  return perfs;
+}
+
+/** CPU seconds of the main threads and of the other threads, summed over processes. */
+function threadCpu(members: Member[]): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const m of members) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${m.proc.pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${m.proc.pid}/task/${t}/stat`, 'utf8');
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      // every thread of node is called `node`: tell the main thread from the helpers (GC, libuv pool)
+      const name = t === String(m.proc.pid) ? 'main' : 'helpers';
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  }
+  return byName;
+}
+
 /** The members' usage summed. */
 function usage(members: Member[]): Usage {
   const total = { user: 0, system: 0, switches: 0 };
@@ -231,6 +288,8 @@ async function measure(cli: string, setup: Setup, plan: LoadPlan): Promise<Measu
     if (warmup) await sendEvenly(members, warmup, 'warmup');
     const outputBefore = members.map((m) => m.proc.output().length);
     const before = usage(members);
+    const threadsBefore = values.threads ? threadCpu(members) : undefined;
+    const perfs = values.perf ? await startPerf(values.perf, setup, members) : [];
     const started = performance.now();
     const copies = !setup.ring && setup.rf > 1;
     const results = copies
@@ -238,6 +297,14 @@ async function measure(cli: string, setup: Setup, plan: LoadPlan): Promise<Measu
       : await sendEvenly(members, plan);
     const ended = performance.now();
     const after = usage(members);
+    await Promise.all(perfs.map((p) => p.stop(30_000)));
+    if (threadsBefore) {
+      const threads = [...threadCpu(members)].map(
+        ([name, cpu]) => [name, cpu - (threadsBefore.get(name) ?? 0)] as const,
+      );
+      const shown = threads.filter(([, cpu]) => cpu > 0).sort((a, b) => b[1] - a[1]);
+      console.error(`  ${setup.name}: CPU s by thread: ${shown.map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}`);
+    }
     if (values['trace-gc']) {
       const log = members.map((m, i) => m.proc.output().slice(outputBefore[i])).join('\n');
       console.error(`  ${setup.name}: GC during the load: ${gcSummary(log)}`);
@@ -297,9 +364,9 @@ const warmup =
     ? planLoad(
         {
           seriesCount: warmupSeries,
-          samplesPerSeries: 3,
+          samplesPerSeries: Number(values['warmup-samples']),
           seriesPerRequest: Number(values['per-request']),
-          startMs: Date.now() - 60_000,
+          startMs: Date.now() - Number(values['warmup-samples']) * 20_000,
           stepMs,
         },
         Number(values.connections) * 3,

@@ -167,6 +167,8 @@ export class UnaryClient {
       const prefix = Buffer.allocUnsafe(5);
       prefix[0] = compressed ? 1 : 0;
       prefix.writeUInt32BE(body.length, 1);
+      // one write of both (writev): each write of an HTTP/2 stream is a request to the session
+      stream.cork();
       stream.write(prefix);
       stream.end(body);
     });
