@@ -1,4 +1,4 @@
-import type { ByteRangeSource } from '../encoding';
+import type { ByteRangeSource, WindowedByteSource } from '../encoding';
 
 /** Bytes fetched per read: chunks of neighbouring series are usually neighbours in the file. */
 const DEFAULT_WINDOW = 1 << 20;
@@ -13,13 +13,13 @@ export interface SyncByteSource extends ByteRangeSource {
  * reads from that buffer: walking a block's series in order reads its chunk segments
  * almost sequentially, and one large read replaces thousands of small ones.
  */
-export class ReadAheadSource implements ByteRangeSource {
+export class ReadAheadSource implements WindowedByteSource {
   private buf: Uint8Array = new Uint8Array(0);
   private bufStart = 0;
 
   constructor(
     private readonly inner: SyncByteSource,
-    private readonly window = DEFAULT_WINDOW,
+    private readonly windowSize = DEFAULT_WINDOW,
   ) {}
 
   get size(): number {
@@ -30,13 +30,22 @@ export class ReadAheadSource implements ByteRangeSource {
     return this.inner.name;
   }
 
-  read(offset: number, length: number): Uint8Array {
+  get window(): Uint8Array {
+    return this.buf;
+  }
+
+  locateInWindow(offset: number, length: number): number {
     const start = offset - this.bufStart;
-    if (start >= 0 && start + length <= this.buf.length) return this.buf.subarray(start, start + length);
-    if (length >= this.window || offset + length > this.inner.size) return this.inner.read(offset, length);
-    this.buf = this.inner.read(offset, Math.min(this.window, this.inner.size - offset));
+    if (start >= 0 && start + length <= this.buf.length) return start;
+    if (length >= this.windowSize || offset + length > this.inner.size) return -1;
+    this.buf = this.inner.read(offset, Math.min(this.windowSize, this.inner.size - offset));
     this.bufStart = offset;
-    return this.buf.subarray(0, length);
+    return 0;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const at = this.locateInWindow(offset, length);
+    return at < 0 ? this.inner.read(offset, length) : this.buf.subarray(at, at + length);
   }
 
   close(): void | Promise<void> {

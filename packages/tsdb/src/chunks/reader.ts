@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Chunk } from '../chunkenc';
-import { CorruptionError, FileByteSource, type ByteRangeSource } from '../encoding';
+import { CorruptionError, FileByteSource, isWindowed, type ByteRangeSource } from '../encoding';
 import {
   SEGMENT_HEADER_SIZE,
   checkSegmentHeader,
@@ -65,9 +65,21 @@ export class ChunkSegmentReader {
       checkSegmentHeader(syncRead(src, 0, Math.min(SEGMENT_HEADER_SIZE, src.size)), src.name);
       seg.headerChecked = true;
     }
-    const first = syncRead(src, offset, Math.min(FIRST_READ, src.size - offset));
+    const firstLength = Math.min(FIRST_READ, src.size - offset);
+    if (isWindowed(src)) {
+      const at = src.locateInWindow(offset, firstLength);
+      const window = src.window;
+      if (at >= 0) {
+        const end = at + this.entryEnd(src, window, at, offset);
+        if (end <= window.length) {
+          const start = at + chunkLengthFieldSize(window, at);
+          return decodeChunkBody(window, start, end, src.name, offset, verifyChecksum);
+        }
+      }
+    }
+    const first = syncRead(src, offset, firstLength);
     const start = chunkLengthFieldSize(first, 0);
-    const end = this.entryEnd(src, first, offset);
+    const end = this.entryEnd(src, first, 0, offset);
     if (end <= first.length) return decodeChunkBody(first, start, end, src.name, offset, verifyChecksum);
     const entry = syncRead(src, offset + start, end - start);
     return decodeChunkBody(entry, 0, entry.length, src.name, offset, verifyChecksum);
@@ -83,7 +95,7 @@ export class ChunkSegmentReader {
     }
     const first = await src.read(offset, Math.min(FIRST_READ, src.size - offset));
     const start = chunkLengthFieldSize(first, 0);
-    const end = this.entryEnd(src, first, offset);
+    const end = this.entryEnd(src, first, 0, offset);
     if (end <= first.length) return decodeChunkBody(first, start, end, src.name, offset, verifyChecksum);
     const entry = await src.read(offset + start, end - start);
     return decodeChunkBody(entry, 0, entry.length, src.name, offset, verifyChecksum);
@@ -117,10 +129,10 @@ export class ChunkSegmentReader {
     return { seg, offset };
   }
 
-  /** Where the entry (length, encoding, data, CRC) ends, relative to the ref offset. */
-  private entryEnd(src: ByteRangeSource, first: Uint8Array, offset: number): number {
-    const len = readChunkLength(first, 0, src.name, offset);
-    const end = chunkLengthFieldSize(first, 0) + 1 + len + 4;
+  /** Where the entry (length, encoding, data, CRC) starting at `bytes[at]` (file `offset`) ends, relative to `at`. */
+  private entryEnd(src: ByteRangeSource, bytes: Uint8Array, at: number, offset: number): number {
+    const len = readChunkLength(bytes, at, src.name, offset);
+    const end = chunkLengthFieldSize(bytes, at) + 1 + len + 4;
     if (offset + end > src.size) {
       throw new CorruptionError(
         `chunk of ${len} bytes runs past the end of the ${src.size}-byte segment`,

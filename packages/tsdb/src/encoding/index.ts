@@ -10,5 +10,5 @@ export {
   uvarintSize,
   clampInt64,
 } from './buffers';
-export { BufferByteSource, FileByteSource } from './source';
-export type { ByteRangeSource } from './source';
+export { BufferByteSource, FileByteSource, isWindowed } from './source';
+export type { ByteRangeSource, WindowedByteSource } from './source';

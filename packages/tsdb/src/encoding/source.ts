@@ -21,6 +21,22 @@ export interface ByteRangeSource {
   close?(): void | Promise<void>;
 }
 
+/**
+ * A source that can make a range readable in a buffer it keeps (a read-ahead window), so a
+ * reader taking many small pieces of it (chunks) slices the buffer once per piece instead
+ * of receiving a view per read.
+ */
+export interface WindowedByteSource extends ByteRangeSource {
+  /** Where `length` bytes from `offset` now are in {@link window}, or -1 when it cannot hold them. */
+  locateInWindow(offset: number, length: number): number;
+  /** The buffer {@link locateInWindow} answered for; valid until the next call. */
+  readonly window: Uint8Array;
+}
+
+export function isWindowed(src: ByteRangeSource): src is WindowedByteSource {
+  return (src as Partial<WindowedByteSource>).locateInWindow !== undefined;
+}
+
 function checkRange(src: ByteRangeSource, offset: number, length: number): void {
   if (
     !Number.isInteger(offset) ||
