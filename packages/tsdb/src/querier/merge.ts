@@ -58,13 +58,16 @@ export async function* mergeSeriesBatchSets(sets: readonly AsyncIterable<Series[
       }
       same.push(live[k]);
     }
-    const parts: SeriesPart[] = [];
+    let partCount = 0;
+    for (const c of same) partCount += c.batch[c.i].parts.length;
+    const parts: SeriesPart[] = new Array(partCount);
+    let p = 0;
     let mint = first.mint;
     let maxt = first.maxt;
     let ended = false;
     for (const c of same) {
       const s = c.batch[c.i];
-      for (let j = 0; j < s.parts.length; j++) parts.push(s.parts[j]);
+      for (let j = 0; j < s.parts.length; j++) parts[p++] = s.parts[j];
       mint = Math.min(mint, s.mint);
       maxt = Math.max(maxt, s.maxt);
       if (++c.i === c.batch.length && !(await refill(c))) ended = true;
