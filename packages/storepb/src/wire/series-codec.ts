@@ -249,7 +249,9 @@ function readAggrChunk(r: ProtoReader): AggrChunk {
     else if (field === 2 && wire === WIRE_VARINT) a.maxTime = r.int64();
     else if (field >= 3 && field <= 8 && wire === WIRE_LEN) {
       const outer = r.enter();
-      a[AGGR_FIELDS[field - 3]] = readChunk(r);
+      // raw chunks are nearly all of them: a named store instead of a keyed one
+      if (field === 3) a.raw = readChunk(r);
+      else a[AGGR_FIELDS[field - 3]] = readChunk(r);
       r.leave(outer);
     } else r.skip(wire);
   }
