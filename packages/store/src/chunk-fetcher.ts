@@ -1,7 +1,13 @@
 // Fetches chunks of a block by ref with few range requests: refs are grouped per
 // segment file, each chunk's range estimated, and ranges closer than 512 KiB fetched
 // with one GET (Thanos's partitioner). Chunks longer than the estimate are re-read.
-import { chunkRefOffset, chunkRefSegment, CorruptionError, crc32c, type ByteRangeSource } from '@thanos-ts/tsdb';
+import {
+  chunkRefOffset,
+  chunkRefSegment,
+  CorruptionError,
+  decodeChunkBody,
+  type ByteRangeSource,
+} from '@thanos-ts/tsdb';
 
 /** Thanos's `PartitionerMaxGapSize`. */
 export const MAX_CHUNK_GAP = 512 << 10;
@@ -45,19 +51,9 @@ function decodeEntry(buf: Uint8Array, pos: number, name: string, offset: number)
   }
   const total = dataAt - pos + 1 + len + 4;
   if (pos + total > buf.length) return total;
-  const encAt = dataAt;
-  const crcAt = encAt + 1 + len;
-  const want = ((buf[crcAt] << 24) | (buf[crcAt + 1] << 16) | (buf[crcAt + 2] << 8) | buf[crcAt + 3]) >>> 0;
-  const got = crc32c(buf, encAt, crcAt);
-  if (want !== got) {
-    throw new CorruptionError(
-      `chunk checksum mismatch: stored 0x${want.toString(16)}, computed 0x${got.toString(16)}`,
-      name,
-      offset,
-    );
-  }
+  const chunk = decodeChunkBody(buf, dataAt, pos + total, name, offset);
   // A copy: the chunk may outlive (in a cache) the large buffer it was read with.
-  return { encoding: buf[encAt], data: buf.slice(encAt + 1, crcAt) };
+  return { encoding: chunk.encoding, data: chunk.data.slice() };
 }
 
 /** Reads the chunks at `refs` from the segment sources; returns them by ref. */

@@ -8,6 +8,7 @@ export {
   chunkRefOffset,
   segmentFileName,
   walkChunkSegment,
+  decodeChunkBody,
 } from './format';
 export type { SegmentChunk } from './format';
 export { ChunkSegmentWriter } from './writer';
