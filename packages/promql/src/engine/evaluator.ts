@@ -107,6 +107,11 @@ function withoutStale(s: SeriesPoints): SeriesPoints {
 interface RangeCall {
   /** Evaluated non-range arguments (scalars), by argument position. */
   others: (EvalSeries[] | null)[];
+  /**
+   * The one sample `vals` holds for each of `others`, set to the step's value at every step
+   * (functions only read their arguments during the call).
+   */
+  scalars: (Sample | null)[];
   vals: FuncArg[];
   window: RangeWindow;
   ctx: CallContext;
@@ -506,7 +511,8 @@ export class Evaluator {
       subquerySamples = res.reduce((n, s) => n + s.points.n, 0);
       mods = arg;
     }
-    const vals: FuncArg[] = args.map(() => undefined);
+    const scalars = others.map((o): Sample | null => (o ? { metric: [], t: 0, v: 0 } : null));
+    const vals: FuncArg[] = scalars.map((s) => (s ? [s] : undefined));
     // One window object per call, refilled at every step: functions only read it during the call.
     const window: RangeWindow = {
       metric: EMPTY_LABELS,
@@ -518,9 +524,11 @@ export class Evaluator {
       rangeStart: 0,
       rangeEnd: 0,
       range: arg.range,
+      // a float from the start: V8 then gives the field a float representation, written in place
+      result: NaN,
     };
     vals[matrixIdx] = window;
-    const call: RangeCall = { others, vals, window, ctx, impl, reducer: windowReducerOf(impl), mods };
+    const call: RangeCall = { others, scalars, vals, window, ctx, impl, reducer: windowReducerOf(impl), mods };
     const keepName = e.func.name === 'last_over_time';
     const mat: EvalSeries[] = [];
     for (const s of source) {
@@ -545,7 +553,7 @@ export class Evaluator {
    * of searching, and the greatest counter drop below `hi` is tracked on the way.
    */
   private rangeSteps(s: SeriesPoints, call: RangeCall, checkStale: boolean): PointBuffer | null {
-    const { others, vals, window, ctx, impl, reducer } = call;
+    const { others, scalars, vals, window, ctx, impl, reducer } = call;
     const { offset, timestamp } = call.mods;
     const { start, end, interval } = this;
     const range = window.range;
@@ -567,9 +575,15 @@ export class Evaluator {
       step++;
       for (let j = 0; j < others.length; j++) {
         const o = others[j];
-        if (o) vals[j] = [{ metric: [], t: ts, v: o[0].points.v[step] }];
+        if (o) {
+          const sample = scalars[j]!;
+          sample.t = ts;
+          sample.v = o[0].points.v[step];
+        }
       }
-      const maxt = (timestamp ?? ts) - offset;
+      // Not `(timestamp ?? ts) - offset`: mixing the field's boxed number with the loop's
+      // float64 would box the step's time on every step.
+      const maxt = timestamp === null ? ts - offset : timestamp - offset;
       const mint = maxt - range;
       while (lo < n && t[lo] < mint) lo++;
       if (hi < lo) hi = lo;
@@ -587,8 +601,7 @@ export class Evaluator {
       window.rangeEnd = maxt;
       ctx.ts = ts;
       if (reducer) {
-        const r = reducer(window, vals, ctx);
-        if (r !== null) points.push(ts, r);
+        if (reducer(window, vals, ctx)) points.push(ts, window.result);
       } else {
         const res = impl(vals, ctx);
         if (res.length > 0) points.push(ts, res[0].v);

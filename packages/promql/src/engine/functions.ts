@@ -38,6 +38,8 @@ export interface RangeWindow {
   rangeEnd: number;
   /** Selector range in ms. */
   range: number;
+  /** The reducer's value for the window, when it returns true (see {@link WindowReducer}). */
+  result: number;
 }
 
 export type FuncArg = Sample[] | RangeWindow | undefined;
@@ -83,8 +85,18 @@ function simple(f: (v: number) => number): FunctionImpl {
   return (vals) => vec(vals[0]).map((s) => ({ metric: dropMetricName(s.metric), t: s.t, v: f(s.v) }));
 }
 
-/** Reduces one range window to a value, or null for no output at this step. */
-export type WindowReducer = (w: RangeWindow, vals: FuncArg[], ctx: CallContext) => number | null;
+/**
+ * Reduces one range window to a value, stored in `w.result`; returns false for no output at
+ * this step. Not a `number | null` return: V8 boxes a float returned that way (and any float
+ * returned by a call it does not inline), a heap number per series and step.
+ */
+export type WindowReducer = (w: RangeWindow, vals: FuncArg[], ctx: CallContext) => boolean;
+
+/** Sets the window's result; for reducers. */
+function emit(w: RangeWindow, v: number): true {
+  w.result = v;
+  return true;
+}
 
 /** Range functions that reduce each window to one value expose the reducer to skip per-step allocations. */
 const windowReducers = new WeakMap<FunctionImpl, WindowReducer>();
@@ -97,8 +109,7 @@ export function windowReducerOf(impl: FunctionImpl): WindowReducer | undefined {
 function overTime(f: WindowReducer): FunctionImpl {
   const impl: FunctionImpl = (vals, ctx) => {
     const w = vals.find((a): a is RangeWindow => a !== undefined && !Array.isArray(a))!;
-    const v = f(w, vals, ctx);
-    return v === null ? [] : one(v);
+    return f(w, vals, ctx) ? one(w.result) : [];
   };
   windowReducers.set(impl, f);
   return impl;
@@ -106,10 +117,10 @@ function overTime(f: WindowReducer): FunctionImpl {
 
 // ---- rate & friends ----
 
-function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): number | null {
+function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): boolean {
   const { t, v: vs, lo, hi } = w;
   const n = hi - lo;
-  if (n < 2) return null;
+  if (n < 2) return false;
   const first = vs[lo];
   let result = vs[hi - 1] - first;
   // The scan's first iteration never changes the result, so a window without a drop needs none.
@@ -136,19 +147,19 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   extrapolateTo += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
   let factor = extrapolateTo / sampledInterval;
   if (isRate) factor /= w.range / 1000;
-  return result * factor;
+  return emit(w, result * factor);
 }
 
-function instantValue(w: RangeWindow, isRate: boolean): number | null {
+function instantValue(w: RangeWindow, isRate: boolean): boolean {
   const { t, v, hi } = w;
-  if (hi - w.lo < 2) return null;
+  if (hi - w.lo < 2) return false;
   const last = v[hi - 1];
   const prev = v[hi - 2];
   let result = isRate && last < prev ? last : last - prev;
   const interval = t[hi - 1] - t[hi - 2];
-  if (interval === 0) return null;
+  if (interval === 0) return false;
   if (isRate) result /= interval / 1000;
-  return result;
+  return emit(w, result);
 }
 
 function kahanInc(inc: number, sum: number, c: number): [number, number] {
@@ -195,14 +206,14 @@ function linearRegression(t: Float64Array, v: Float64Array, interceptTime: numbe
   return [slope, intercept];
 }
 
-function holtWinters(w: RangeWindow, vals: FuncArg[]): number | null {
+function holtWinters(w: RangeWindow, vals: FuncArg[]): boolean {
   const sf = scalarArg(vals[1]);
   const tf = scalarArg(vals[2]);
   if (sf <= 0 || sf >= 1) throw new EvalError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
   if (tf <= 0 || tf >= 1) throw new EvalError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
   const vs = windowValues(w);
   const l = vs.length;
-  if (l < 2) return null;
+  if (l < 2) return false;
   let s0 = 0;
   let s1 = vs[0];
   let b = vs[1] - vs[0];
@@ -213,7 +224,7 @@ function holtWinters(w: RangeWindow, vals: FuncArg[]): number | null {
     s0 = s1;
     s1 = x + y;
   }
-  return s1;
+  return emit(w, s1);
 }
 
 // ---- quantiles ----
@@ -470,11 +481,11 @@ export const FUNCTION_IMPLS: Record<string, FunctionImpl> = {
   delta: overTime((w) => extrapolatedRate(w, false, false)),
   irate: overTime((w) => instantValue(w, true)),
   idelta: overTime((w) => instantValue(w, false)),
-  deriv: overTime((w) => (w.hi - w.lo < 2 ? null : linearRegression(windowTimes(w), windowValues(w), w.t[w.lo])[0])),
+  deriv: overTime((w) => w.hi - w.lo >= 2 && emit(w, linearRegression(windowTimes(w), windowValues(w), w.t[w.lo])[0])),
   predict_linear: overTime((w, vals, ctx) => {
-    if (w.hi - w.lo < 2) return null;
+    if (w.hi - w.lo < 2) return false;
     const [slope, intercept] = linearRegression(windowTimes(w), windowValues(w), ctx.ts);
-    return slope * scalarArg(vals[1]) + intercept;
+    return emit(w, slope * scalarArg(vals[1]) + intercept);
   }),
   holt_winters: overTime(holtWinters),
   changes: overTime((w) => {
@@ -485,13 +496,13 @@ export const FUNCTION_IMPLS: Record<string, FunctionImpl> = {
       const prev = vs[i - 1];
       if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
     }
-    return changes;
+    return emit(w, changes);
   }),
   resets: overTime((w) => {
     let resets = 0;
     const vs = w.v;
     for (let i = w.lo + 1; i < w.hi; i++) if (vs[i] < vs[i - 1]) resets++;
-    return resets;
+    return emit(w, resets);
   }),
   avg_over_time: overTime((w) => {
     let mean = 0;
@@ -506,33 +517,33 @@ export const FUNCTION_IMPLS: Record<string, FunctionImpl> = {
       }
       [mean, c] = kahanInc(v / count - mean / count, mean, c);
     }
-    return isInf(mean) ? mean : mean + c;
+    return emit(w, isInf(mean) ? mean : mean + c);
   }),
   sum_over_time: overTime((w) => {
     let sum = 0;
     let c = 0;
     for (const v of windowValues(w)) [sum, c] = kahanInc(v, sum, c);
-    return isInf(sum) ? sum : sum + c;
+    return emit(w, isInf(sum) ? sum : sum + c);
   }),
-  count_over_time: overTime((w) => w.hi - w.lo),
+  count_over_time: overTime((w) => emit(w, w.hi - w.lo)),
   min_over_time: overTime((w) => {
     const vs = w.v;
     let min = vs[w.lo];
     for (let i = w.lo + 1; i < w.hi; i++) if (vs[i] < min || Number.isNaN(min)) min = vs[i];
-    return min;
+    return emit(w, min);
   }),
   max_over_time: overTime((w) => {
     const vs = w.v;
     let max = vs[w.lo];
     for (let i = w.lo + 1; i < w.hi; i++) if (vs[i] > max || Number.isNaN(max)) max = vs[i];
-    return max;
+    return emit(w, max);
   }),
-  last_over_time: overTime((w) => w.v[w.hi - 1]),
-  present_over_time: overTime(() => 1),
-  absent_over_time: overTime(() => 1),
-  quantile_over_time: overTime((w, vals) => quantile(scalarArg(vals[0]), Array.from(windowValues(w)))),
-  stddev_over_time: overTime((w) => Math.sqrt(variance(windowValues(w)))),
-  stdvar_over_time: overTime((w) => variance(windowValues(w))),
+  last_over_time: overTime((w) => emit(w, w.v[w.hi - 1])),
+  present_over_time: overTime((w) => emit(w, 1)),
+  absent_over_time: overTime((w) => emit(w, 1)),
+  quantile_over_time: overTime((w, vals) => emit(w, quantile(scalarArg(vals[0]), Array.from(windowValues(w))))),
+  stddev_over_time: overTime((w) => emit(w, Math.sqrt(variance(windowValues(w))))),
+  stdvar_over_time: overTime((w) => emit(w, variance(windowValues(w)))),
 };
 
 function variance(values: Float64Array): number {

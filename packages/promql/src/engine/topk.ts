@@ -120,25 +120,24 @@ export function topBottomRange(
   const seenAtStep = new Int32Array(numGroups).fill(-1);
   const stepGroups = new Int32Array(numGroups);
   const columns = new StepColumns(input, grid);
-  const colSeries = new Int32Array(n);
-  const colValues = new Float64Array(n);
+  const { present, values } = columns;
   const outIndex = new Int32Array(n).fill(-1);
   const out: EvalSeries[] = [];
 
   for (let step = 0; step < grid.steps; step++) {
     checkCancelled();
     const ts = grid.start + step * grid.interval;
-    const count = columns.at(step, colSeries, colValues);
-    budget.inputs(count);
+    const row = columns.row(step);
+    budget.inputs(columns.count(step));
     const k = toInt64(params[step]);
     if (k < 1) {
       budget.outputs(0);
       continue;
     }
     let numStepGroups = 0;
-    for (let j = 0; j < count; j++) {
-      const si = colSeries[j];
-      const v = colValues[j];
+    for (let si = 0; si < n; si++) {
+      if (present[row + si] === 0) continue;
+      const v = values[row + si];
       const g = groupOf[si];
       const o = offsets[g];
       if (seenAtStep[g] !== step) {
