@@ -30,3 +30,19 @@ export function benchSeries(n: number): BenchSeries[] {
   }
   return out;
 }
+
+/** The query benchmark's four range queries (the querier issue's). */
+export const BENCH_QUERIES = [
+  'rate(x[5m])',
+  'sum by (job) (rate(x[5m]))',
+  'histogram_quantile(0.9, sum by (le) (rate(h_bucket[5m])))',
+  'topk(10, rate(x[5m]))',
+];
+
+/** One sample every 15 s for `hours` from a fixed 2 h block boundary: sample count and time range. */
+export function benchWindow(hours: number): { interval: number; samples: number; start: number; end: number } {
+  const interval = 15_000;
+  const samples = Math.floor((hours * 3600_000) / interval);
+  const start = 1_700_000_000_000 - (1_700_000_000_000 % 7_200_000);
+  return { interval, samples, start, end: start + (samples - 1) * interval };
+}

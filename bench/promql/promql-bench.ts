@@ -16,24 +16,16 @@ import { normalizeOurs } from '../../packages/promql/src/differential/normalize'
 import { queryPrometheus, type QuerySpec } from '../../packages/promql/src/differential/prometheus-api';
 import { processUsage, startPrometheus, tempDir } from '../../packages/testkit/src/index';
 import { writeBenchBlocks } from './bench-blocks';
-import { benchSeries } from './bench-data';
+import { BENCH_QUERIES, benchSeries, benchWindow } from './bench-data';
 import { benchColumns } from './bench-store';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 10000);
 const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 const STEP = Number(process.env.BENCH_STEP ?? 60) * 1000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const INTERVAL = 15_000;
-const SAMPLES = Math.floor((HOURS * 3600_000) / INTERVAL);
-const START = 1_700_000_000_000 - (1_700_000_000_000 % 7_200_000);
-const END = START + (SAMPLES - 1) * INTERVAL;
+const { interval: INTERVAL, samples: SAMPLES, start: START, end: END } = benchWindow(HOURS);
 
-const QUERIES = [
-  'rate(x[5m])',
-  'sum by (job) (rate(x[5m]))',
-  'histogram_quantile(0.9, sum by (le) (rate(h_bucket[5m])))',
-  'topk(10, rate(x[5m]))',
-];
+const QUERIES = BENCH_QUERIES;
 
 interface Measurement {
   wallMs: number;

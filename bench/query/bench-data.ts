@@ -105,12 +105,8 @@ export async function remoteWrite(remoteWritePort: number, series: BenchSeries[]
   }
 }
 
-export const QUERIES = [
-  'rate(x[5m])',
-  'sum by (job) (rate(x[5m]))',
-  'histogram_quantile(0.9, sum by (le) (rate(h_bucket[5m])))',
-  'topk(10, rate(x[5m]))',
-];
+/** The four range queries. */
+export { BENCH_QUERIES as QUERIES } from '../promql/bench-data';
 
 export interface QueryTiming {
   fanOutMs: number;
