@@ -11,12 +11,7 @@ export class JsonBytesWriter {
 
   /** Appends a string known to be ASCII (numbers, punctuation, fixed keys). */
   ascii(s: string): void {
-    const n = s.length;
-    if (this.pos + n > this.buf.length) this.nextBlock(n);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
-    this.pos = p;
+    this.pos = putAscii(this.buf, this.reserve(s.length), s);
   }
 
   /** Appends any string as UTF-8. */
@@ -24,6 +19,24 @@ export class JsonBytesWriter {
     const n = Buffer.byteLength(s, 'utf8');
     if (this.pos + n > this.buf.length) this.nextBlock(n);
     this.pos += this.buf.write(s, this.pos, n, 'utf8');
+  }
+
+  /**
+   * Makes room for `n` more bytes and returns where they start in {@link buffer}: the caller
+   * writes them there (with {@link putAscii}, {@link putInt32Digits}) and passes the end to
+   * {@link advanceTo}. For hot loops: the position stays in a local.
+   */
+  reserve(n: number): number {
+    if (this.pos + n > this.buf.length) this.nextBlock(n);
+    return this.pos;
+  }
+
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  advanceTo(pos: number): void {
+    this.pos = pos;
   }
 
   /** The bytes written, in order (copy them into one Buffer only where needed). */
@@ -36,4 +49,24 @@ export class JsonBytesWriter {
     this.buf = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, need));
     this.pos = 0;
   }
+}
+
+/** Writes ASCII `s` into `b` at `p`; returns the end. */
+export function putAscii(b: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+  return p;
+}
+
+/** Writes the decimal digits of a non-negative int32 into `b` at `p`; returns the end. */
+export function putInt32Digits(b: Uint8Array, p: number, n: number): number {
+  let x = n | 0;
+  let end = p;
+  for (let q = 10; q <= x && end - p < 9; q *= 10) end++;
+  const after = end + 1;
+  do {
+    const q = (x / 10) | 0;
+    b[end--] = 48 + x - q * 10;
+    x = q;
+  } while (x > 0);
+  return after;
 }

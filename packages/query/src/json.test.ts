@@ -48,6 +48,20 @@ describe('Prometheus API number formatting fast paths', () => {
     );
   });
 
+  it('writes every point of a matrix as apiTimestamp and apiFloat format it, repeated values included', () => {
+    const timestamps = [
+      0, 1000, 1500, -2000, -1500, 2_147_483_647_000, 2_147_483_648_000, 4_102_444_800_123, 1_700_000_000_000,
+    ];
+    const values = [0, -0, -0, 0, NaN, NaN, 1e-7, 1e-7, 0.1];
+    const json = queryDataJson({
+      type: 'matrix',
+      series: [{ metric: [], timestamps: Float64Array.from(timestamps), values: Float64Array.from(values) }],
+    } as never);
+    const points = timestamps.map((t, i) => `[${apiTimestamp(t)},"${apiFloat(values[i])}"]`);
+    expect(json).toBe(`{"resultType":"matrix","result":[{"metric":{},"values":[${points.join(',')}]}]}`);
+    expect(points[1]).toBe('[1,"-0"]');
+  });
+
   it('writes a large matrix as the same UTF-8 bytes as its string form, in a body with warnings', () => {
     const series = Array.from({ length: 300 }, (_, k) => ({
       metric: [{ name: 'job', value: `\u00e9t\u00e9-\u{1F600}-${k}` }],

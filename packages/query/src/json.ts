@@ -4,7 +4,7 @@
 import type { QueryValue } from '@thanos-ts/promql';
 import { formatPromApiFloat, formatPromApiTimestamp } from '@thanos-ts/tsdb';
 import type { ApiError } from './api-error';
-import { JsonBytesWriter } from './json-bytes';
+import { JsonBytesWriter, putAscii, putInt32Digits } from './json-bytes';
 
 const GO_ESCAPES: Record<string, string> = {
   '<': '\\u003c',
@@ -43,6 +43,13 @@ function point(t: number, v: number): string {
 
 type Matrix = Extract<QueryValue, { type: 'matrix' }>['series'];
 
+/** Bytes of a point besides its value's text: `,[`, a timestamp (at most 25), `,"`, `"]`. */
+const POINT_BYTES = 32;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
 /** A matrix's JSON written straight into bytes. */
 function matrixBytes(series: Matrix): Buffer[] {
   const w = new JsonBytesWriter();
@@ -52,12 +59,29 @@ function matrixBytes(series: Matrix): Buffer[] {
     w.text(`${k > 0 ? ',' : ''}{"metric":${labelsJson(s.metric)},"values":[`);
     const ts = s.timestamps;
     const vs = s.values;
+    // A value repeated from the previous point reuses its text (0 and -0 print differently).
+    let lastV = NaN;
+    let lastText = '';
     for (let i = 0; i < ts.length; i++) {
-      w.ascii(i > 0 ? ',[' : '[');
-      w.ascii(apiTimestamp(ts[i]));
-      w.ascii(',"');
-      w.ascii(apiFloat(vs[i]));
-      w.ascii('"]');
+      const t = ts[i];
+      const v = vs[i];
+      if (v !== lastV || (v === 0 && 1 / v !== 1 / lastV)) {
+        lastText = apiFloat(v);
+        lastV = v;
+      }
+      let p = w.reserve(POINT_BYTES + lastText.length);
+      const b = w.buffer;
+      if (i > 0) b[p++] = COMMA;
+      b[p++] = OPEN_BRACKET;
+      // whole seconds (step-aligned points, until 2038) as digits; anything else as Prometheus prints it
+      const secs = t / 1000;
+      p = (secs | 0) === secs && secs >= 0 ? putInt32Digits(b, p, secs) : putAscii(b, p, apiTimestamp(t));
+      b[p++] = COMMA;
+      b[p++] = QUOTE;
+      p = putAscii(b, p, lastText);
+      b[p++] = QUOTE;
+      b[p++] = CLOSE_BRACKET;
+      w.advanceTo(p);
     }
     w.ascii(']}');
   }
