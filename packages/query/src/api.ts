@@ -12,6 +12,7 @@ import {
   type Expr,
 } from '@thanos-ts/promql';
 import type { Matcher } from '@thanos-ts/storepb';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 import { UnsupportedChunkError } from './chunk-decode';
@@ -168,7 +169,7 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
         opts.queryTimeoutMs,
       );
       let status = 200;
-      let body: string | Buffer;
+      let body: string | Buffer[];
       try {
         const r = await handler({
           params: requestParams(req),
@@ -187,7 +188,11 @@ export function registerQueryApi(app: FastifyInstance, opts: QueryApiOptions): v
       }
       opts.metrics.requests.inc({ handler: path, code: String(status) });
       opts.metrics.requestDuration.observe({ handler: path }, (performance.now() - started) / 1000);
-      return reply.code(status).type('application/json').send(body);
+      reply.code(status).type('application/json');
+      if (typeof body === 'string') return reply.send(body);
+      let length = 0;
+      for (const b of body) length += b.length;
+      return reply.header('content-length', length).send(Readable.from(body));
     };
     app.route({ method: ['GET', 'POST'], url: path, handler: serve });
   };

@@ -75,7 +75,7 @@ describe('Prometheus API number formatting fast paths', () => {
     const text = queryDataJson(value);
     expect(JSON.parse(text).result[299].metric.job).toBe('\u00e9t\u00e9-\u{1F600}-299');
     expect(JSON.parse(text).result[1].values[0]).toEqual([1_700_000_000, 'NaN']);
-    const body = successBody(bytes, ['store a: down'], { note: '1' }) as Buffer;
+    const body = Buffer.concat(successBody(bytes, ['store a: down'], { note: '1' }) as Buffer[]);
     expect(body.toString('utf8')).toBe(successBody(text, ['store a: down'], { note: '1' }));
   });
 });

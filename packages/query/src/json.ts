@@ -121,14 +121,15 @@ export function successBody(
   data: string | Buffer[],
   warnings: readonly string[],
   extra: Record<string, string> = {},
-): string | Buffer {
+): string | Buffer[] {
   let tail = '';
   for (const [k, v] of Object.entries(extra)) tail += `,${jsonString(k)}:${v}`;
   if (warnings.length) tail += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
   tail += '}';
   const head = '{"status":"success","data":';
   if (typeof data === 'string') return head + data + tail;
-  return Buffer.concat([Buffer.from(head), ...data, Buffer.from(tail, 'utf8')]);
+  // in pieces: a large matrix goes to the socket without being copied into one buffer first
+  return [Buffer.from(head), ...data, Buffer.from(tail, 'utf8')];
 }
 
 export function errorBody(err: ApiError, warnings: readonly string[] = []): string {
