@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tsdb, type TsdbOptions } from '@thanos-ts/tsdb';
 import { mapLimit, type Logger } from '@thanos-ts/runtime';
@@ -18,10 +18,15 @@ export class MultiTsdb {
     private readonly logger: Logger,
   ) {}
 
+  /** Tenants being deleted: their next use waits for the deletion, then opens a fresh TSDB. */
+  private readonly pruning = new Map<string, Promise<void>>();
+
   /** The tenant's TSDB, opening it if needed. */
   tenant(name: string): Promise<Tsdb> | Tsdb {
     const db = this.ready.get(name);
     if (db) return db;
+    const pruned = this.pruning.get(name);
+    if (pruned) return pruned.then(() => this.tenant(name));
     let p = this.open.get(name);
     if (!p) {
       const log = this.logger.with({ tenant: name });
@@ -48,6 +53,24 @@ export class MultiTsdb {
     });
     const names = entries.filter((e) => e.isDirectory() && !skip.has(e.name) && isValidTenant(e.name));
     await mapLimit(names, 4, async (e) => this.tenant(e.name));
+  }
+
+  /** Closes a tenant's TSDB and deletes its directory, WAL included (Thanos's tenant pruning). */
+  async prune(name: string): Promise<void> {
+    const db = this.ready.get(name);
+    if (!db) return;
+    this.ready.delete(name);
+    this.open.delete(name);
+    const done = (async () => {
+      await db.close();
+      await rm(join(this.basePath, name), { recursive: true, force: true });
+    })();
+    this.pruning.set(name, done);
+    try {
+      await done;
+    } finally {
+      this.pruning.delete(name);
+    }
   }
 
   /** Tenants whose TSDB is open. */

@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FilesystemBucket, listBlocks } from '@thanos-ts/objstore';
 import { encodeWriteRequest, compressSnappyBlock } from '@thanos-ts/remote-write';
 import { fixturesDir, promtool, tempDir } from '@thanos-ts/testkit';
 import { LabelMatcherType, StoreClient } from '@thanos-ts/storepb';
@@ -256,6 +257,53 @@ describe('Receiver maintenance', () => {
       const active = await receiver.tsdbs.tenant('active');
       expect(active.blocks()).toEqual([]);
       expect(active.head.numSeries).toBe(1);
+    } finally {
+      await receiver.stop();
+      dir.cleanup();
+    }
+  });
+
+  it('deletes a tenant with no samples and no writes within the retention, once its blocks are shipped', async () => {
+    const dir = tempDir('receive-prune-');
+    const bucket = new FilesystemBucket(join(dir.path, 'bucket'));
+    let now = Date.now();
+    const receiver = new Receiver({
+      ...loopbackReceiverConfig(join(dir.path, 'receive')),
+      clock: () => now,
+      retentionMs: 4 * 3600_000,
+      bucket,
+    });
+    await receiver.start();
+    try {
+      const write = (tenant: string, t: number) =>
+        post(receiver, request([{ labels: { __name__: 'up' }, samples: [[t, 1]] }]), { 'THANOS-TENANT': tenant });
+      const old = Date.now() - 5 * 3600_000;
+      expect((await write('old', old)).status).toBe(200);
+      expect((await write('recent', old)).status).toBe(200);
+      const tenantDir = join(dir.path, 'receive', 'old');
+      expect(existsSync(tenantDir)).toBe(true);
+
+      // idle for 3 h, within the retention of their last write: their heads are flushed and shipped,
+      // and both stay
+      now += 3 * 3600_000 + 1;
+      await receiver.maintain();
+      expect(receiver.tsdbs.tenants().map(([t]) => t)).toEqual(expect.arrayContaining(['old', 'recent']));
+      expect((await listBlocks(bucket)).blocks.map((b) => b.meta.thanos.labels.tenant_id).sort()).toEqual([
+        'old',
+        'recent',
+      ]);
+
+      // past the retention, the tenant that stopped writing goes; the one that wrote again stays
+      expect((await write('recent', Date.now())).status).toBe(200);
+      now += 2 * 3600_000;
+      await receiver.maintain();
+      expect(receiver.tsdbs.tenants().map(([t]) => t)).not.toContain('old');
+      expect(existsSync(tenantDir)).toBe(false);
+      expect(receiver.tsdbs.tenants().map(([t]) => t)).toContain('recent');
+
+      // a later write brings the tenant back with a fresh TSDB
+      expect((await write('old', Date.now())).status).toBe(200);
+      expect((await receiver.tsdbs.tenant('old')).head.numSeries).toBe(1);
     } finally {
       await receiver.stop();
       dir.cleanup();

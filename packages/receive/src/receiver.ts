@@ -412,8 +412,8 @@ export class Receiver {
    * One maintenance pass over every tenant: compact heads that span more than 1.5 block
    * durations, flush whole heads that received nothing for that long (so the last hours of a
    * tenant that stopped writing reach the bucket, as Thanos's tenant pruning does), ship new
-   * blocks, apply local retention (never to unshipped blocks).
-   * Concurrent calls share one pass.
+   * blocks, apply local retention (never to unshipped blocks), and delete the TSDB of a tenant
+   * that has had neither samples nor writes within the retention. Concurrent calls share one pass.
    */
   maintain(): Promise<void> {
     this.maintenanceRun ??= this.maintainOnce().finally(() => (this.maintenanceRun = undefined));
@@ -441,11 +441,35 @@ export class Receiver {
           shipped ? !shipped.has(m.ulid) : false,
         );
         if (removed.length > 0) log.info('deleted blocks past retention', { blocks: removed.join(',') });
+        if (!flushAll && this.outlivedRetention(tenant, db, shipped)) {
+          log.info('deleting the TSDB of a tenant with no samples and no writes within the retention', {
+            retention: `${this.config.retentionMs}ms`,
+          });
+          this.shippers.delete(db);
+          this.lastWriteAt.delete(tenant);
+          await this.tsdbs.prune(tenant);
+          this.metrics.headSeries.remove({ tenant });
+          continue;
+        }
         this.metrics.headSeries.set({ tenant }, db.head.numSeries);
       } catch (err) {
         log.error('TSDB maintenance failed; will retry', { err });
       }
     }
+  }
+
+  /**
+   * Whether a tenant can go, as Thanos prunes tenants: retention is set, the tenant wrote
+   * nothing within it, its head holds no samples, and every block it still has ended before
+   * the retention and was shipped (when there is a bucket).
+   */
+  private outlivedRetention(tenant: string, db: Tsdb, shipped: ReadonlySet<string> | undefined): boolean {
+    const retention = this.config.retentionMs ?? 0;
+    if (retention <= 0 || Number.isFinite(db.head.minTime)) return false;
+    if (this.clock() - (this.lastWriteAt.get(tenant) ?? this.startedAt) <= retention) return false;
+    const blocks = db.blocks();
+    if (blocks.some((m) => m.maxTime >= Date.now() - retention)) return false;
+    return shipped === undefined || blocks.every((m) => shipped.has(m.ulid));
   }
 
   /**
