@@ -17,8 +17,7 @@ export class JsonBytesWriter {
   /** Appends any string as UTF-8. */
   text(s: string): void {
     const n = Buffer.byteLength(s, 'utf8');
-    if (this.pos + n > this.buf.length) this.nextBlock(n);
-    this.pos += this.buf.write(s, this.pos, n, 'utf8');
+    this.pos += this.buf.write(s, this.reserve(n), n, 'utf8');
   }
 
   /**

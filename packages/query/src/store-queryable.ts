@@ -187,11 +187,11 @@ export class StoreQueryable implements Queryable {
       for (const series of batch) {
         const chunks = series.chunks;
         // One replica's chunks (or replicas that never overlap) need no merge.
-        if (inTimeOrder(chunks) && decoder && chunks.length > 0) {
-          out.push(new ChunkedSeries(series.labels as Labels, chunks, decoder));
-          continue;
-        }
         if (inTimeOrder(chunks)) {
+          if (decoder) {
+            if (chunks.length > 0) out.push(new ChunkedSeries(series.labels as Labels, chunks, decoder));
+            continue;
+          }
           const only = decodeChunks(chunks, hints.start, hints.end, aggregate, this.arena);
           if (only.timestamps.length === 0) continue;
           this.timing.samples += only.timestamps.length;

@@ -466,7 +466,7 @@ export class Receiver {
   private outlivedRetention(tenant: string, db: Tsdb, shipped: ReadonlySet<string> | undefined): boolean {
     const retention = this.config.retentionMs ?? 0;
     if (retention <= 0 || Number.isFinite(db.head.minTime)) return false;
-    if (this.clock() - (this.lastWriteAt.get(tenant) ?? this.startedAt) <= retention) return false;
+    if (this.sinceLastWrite(tenant) <= retention) return false;
     const blocks = db.blocks();
     if (blocks.some((m) => m.maxTime >= Date.now() - retention)) return false;
     return shipped === undefined || blocks.every((m) => shipped.has(m.ulid));
@@ -477,8 +477,12 @@ export class Receiver {
    * durations of wall time (sample times would also flag a sender catching up on old data).
    */
   private headIdle(tenant: string, db: Tsdb): boolean {
-    const lastWrite = this.lastWriteAt.get(tenant) ?? this.startedAt;
-    return Number.isFinite(db.head.minTime) && this.clock() - lastWrite > db.blockDuration * 1.5;
+    return Number.isFinite(db.head.minTime) && this.sinceLastWrite(tenant) > db.blockDuration * 1.5;
+  }
+
+  /** Wall time since the tenant last wrote, or since the receiver started. */
+  private sinceLastWrite(tenant: string): number {
+    return this.clock() - (this.lastWriteAt.get(tenant) ?? this.startedAt);
   }
 
   /** Stops accepting writes, lets in-flight requests finish, flushes and ships, then closes every TSDB. */

@@ -3,7 +3,7 @@
 // series, which stops fitting in cache at thousands of series; instead a block of steps is filled
 // series by series (reading each series sequentially) and then read row by row.
 
-import type { StepGrid } from './series-aggregation';
+import { stepIndex, type StepGrid } from './series-aggregation';
 import type { EvalSeries } from './types';
 
 /**
@@ -57,7 +57,8 @@ export class StepColumns {
 
   private fill(from: number): void {
     const n = this.lengths.length;
-    const { start, interval, steps } = this.grid;
+    const grid = this.grid;
+    const { start, interval, steps } = grid;
     const end = Math.min(steps, from + BLOCK_STEPS);
     // Points sit on the step grid, so a point belongs to a later block from this time on.
     const endT = start + end * interval;
@@ -76,7 +77,7 @@ export class StepColumns {
       for (; c < len; c++) {
         const tc = t[c];
         if (tc >= endT) break;
-        const row = (tc - start) / interval - from;
+        const row = stepIndex(grid, tc) - from;
         if (row < 0) continue;
         const at = row * n + si;
         columns[at] = v[c];

@@ -70,16 +70,14 @@ export class ChunkSegmentReader {
       const at = src.locateInWindow(offset, firstLength);
       const window = src.window;
       if (at >= 0) {
-        const end = at + this.entryEnd(src, window, at, offset);
-        if (end <= window.length) {
-          const start = at + chunkLengthFieldSize(window, at);
-          return decodeChunkBody(window, start, end, src.name, offset, verifyChecksum);
-        }
+        const start = at + chunkLengthFieldSize(window, at);
+        const end = this.entryEnd(src, window, at, start, offset);
+        if (end <= window.length) return decodeChunkBody(window, start, end, src.name, offset, verifyChecksum);
       }
     }
     const first = syncRead(src, offset, firstLength);
     const start = chunkLengthFieldSize(first, 0);
-    const end = this.entryEnd(src, first, 0, offset);
+    const end = this.entryEnd(src, first, 0, start, offset);
     if (end <= first.length) return decodeChunkBody(first, start, end, src.name, offset, verifyChecksum);
     const entry = syncRead(src, offset + start, end - start);
     return decodeChunkBody(entry, 0, entry.length, src.name, offset, verifyChecksum);
@@ -95,7 +93,7 @@ export class ChunkSegmentReader {
     }
     const first = await src.read(offset, Math.min(FIRST_READ, src.size - offset));
     const start = chunkLengthFieldSize(first, 0);
-    const end = this.entryEnd(src, first, 0, offset);
+    const end = this.entryEnd(src, first, 0, start, offset);
     if (end <= first.length) return decodeChunkBody(first, start, end, src.name, offset, verifyChecksum);
     const entry = await src.read(offset + start, end - start);
     return decodeChunkBody(entry, 0, entry.length, src.name, offset, verifyChecksum);
@@ -129,11 +127,14 @@ export class ChunkSegmentReader {
     return { seg, offset };
   }
 
-  /** Where the entry (length, encoding, data, CRC) starting at `bytes[at]` (file `offset`) ends, relative to `at`. */
-  private entryEnd(src: ByteRangeSource, bytes: Uint8Array, at: number, offset: number): number {
+  /**
+   * Where the entry (length, encoding, data, CRC) starting at `bytes[at]` (file `offset`)
+   * ends in `bytes`; its encoding byte is at `bytes[start]`, after the length.
+   */
+  private entryEnd(src: ByteRangeSource, bytes: Uint8Array, at: number, start: number, offset: number): number {
     const len = readChunkLength(bytes, at, src.name, offset);
-    const end = chunkLengthFieldSize(bytes, at) + 1 + len + 4;
-    if (offset + end > src.size) {
+    const end = start + 1 + len + 4;
+    if (offset + end - at > src.size) {
       throw new CorruptionError(
         `chunk of ${len} bytes runs past the end of the ${src.size}-byte segment`,
         src.name,

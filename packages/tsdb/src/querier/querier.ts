@@ -61,18 +61,17 @@ export class BlockQuerier implements Querier {
       const out: Series[] = [];
       for (let i = 0; i < entries.length; i++) {
         const deleted = tombstones.get(batch[i]);
-        const wanted = (m: ChunkMeta) =>
-          m.maxt >= mint && m.mint <= maxt && !coveredByOneInterval(m.mint, m.maxt, deleted);
         let chunks: TimedChunk[];
         if (syncChunks) {
           chunks = [];
           for (const m of entries[i].chunks) {
-            if (wanted(m)) chunks.push({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref, verify) });
+            if (wanted(m, mint, maxt, deleted))
+              chunks.push({ minTime: m.mint, maxTime: m.maxt, chunk: reader.chunkSync(m.ref, verify) });
           }
         } else {
           chunks = await Promise.all(
             entries[i].chunks
-              .filter(wanted)
+              .filter((m) => wanted(m, mint, maxt, deleted))
               .map(async (m) => ({ minTime: m.mint, maxTime: m.maxt, chunk: await reader.chunk(m.ref, verify) })),
           );
         }
@@ -115,6 +114,11 @@ export class HeadQuerier implements Querier {
     }
     if (out.length > 0) yield out;
   }
+}
+
+/** Whether a chunk overlaps `[mint, maxt]` and is not entirely deleted. */
+function wanted(m: ChunkMeta, mint: number, maxt: number, deleted: readonly Interval[]): boolean {
+  return m.maxt >= mint && m.mint <= maxt && !coveredByOneInterval(m.mint, m.maxt, deleted);
 }
 
 /** The chunks not entirely deleted (most series have no deletions: the list itself). */
